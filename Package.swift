@@ -1,0 +1,85 @@
+// swift-tools-version: 6.0
+// The Quantum Energy mesh: gRPC over HTTP/2 (nghttp2) with protobuf-c messages, on SwiftNIO.
+import PackageDescription
+
+// Swift modules generated from proto/ by Tools/ProtocGenQSwift (one per proto package).
+// name → (directory under Shared/API, modules it imports).
+let generatedAPIs: [(name: String, deps: [String])] = [
+    ("QuantumTypes", []),
+    ("CustomerAPI", ["QuantumTypes"]),
+    ("MeteringAPI", ["QuantumTypes"]),
+    ("AssetAPI", ["QuantumTypes"]),
+    ("OutageAPI", ["QuantumTypes"]),
+    ("FinanceAPI", ["QuantumTypes"]),
+    ("GatewayAPI", ["QuantumTypes", "CustomerAPI", "MeteringAPI", "AssetAPI", "OutageAPI", "FinanceAPI"]),
+    ("FieldKindsTesting", ["QuantumTypes"]),
+    ("GRPCHealthV1", []),
+    ("GRPCReflectionV1", []),
+    ("GRPCReflectionV1Alpha", []),
+    ("GRPCTesting", []),
+]
+
+let apiTargets: [Target] = generatedAPIs.map { api in
+    .target(
+        name: api.name,
+        dependencies: ["ProtoRuntime", "CProtos", "RPCCore"] + api.deps.map { .target(name: $0) },
+        path: "Shared/API/\(api.name)"
+    )
+}
+
+let package = Package(
+    name: "QuantumMesh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "protoc-gen-qswift", targets: ["ProtocGenQSwift"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+    ],
+    targets: [
+        // Wire layer: system C libraries, found through pkg-config, installed by scripts/bootstrap.
+        .systemLibrary(
+            name: "CProtobufC", path: "Shared/CProtobufC", pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "CNGHTTP2", path: "Shared/CNGHTTP2", pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // protoc-c output for every proto in proto/ (generated, committed; scripts/generate).
+        .target(
+            name: "CProtos", dependencies: ["CProtobufC"], path: "Shared/CProtos",
+            cSettings: [.unsafeFlags(["-Wno-unused-parameter"])]),
+        // Message runtime: the ProtoMessage protocol, C-struct conversion helpers, proto3 JSON.
+        .target(name: "ProtoRuntime", dependencies: ["CProtobufC"], path: "Shared/ProtoRuntime"),
+        // RPC core: status, errors, metadata, deadlines, method descriptors. No sockets.
+        .target(name: "RPCCore", dependencies: [], path: "Shared/RPCCore"),
+        // Transport: gRPC over HTTP/2 on nghttp2 + NIO, server and client.
+        .target(
+            name: "Transport",
+            dependencies: [
+                "RPCCore", "CNGHTTP2", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            path: "Shared/Transport"),
+
+        // The protoc plugin that writes the Swift API from protoc-c's descriptors.
+        .executableTarget(
+            name: "ProtocGenQSwift", dependencies: ["CProtos", "CProtobufC"],
+            path: "Tools/ProtocGenQSwift"),
+
+        .testTarget(
+            name: "ProtoRuntimeTests",
+            dependencies: ["ProtoRuntime", "FieldKindsTesting", "QuantumTypes", "GRPCTesting", "CustomerAPI"],
+            path: "Tests/ProtoRuntimeTests"),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["Transport", "RPCCore"],
+            path: "Tests/TransportTests"),
+    ] + apiTargets,
+    swiftLanguageModes: [.v6]
+)

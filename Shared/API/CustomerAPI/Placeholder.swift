@@ -1,0 +1,1 @@
+// placeholder until scripts/generate writes this module

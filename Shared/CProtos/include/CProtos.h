@@ -1,0 +1,1 @@
+/* Umbrella header for protoc-c output; written by scripts/generate. */
