@@ -55,7 +55,7 @@ let package = Package(
         // Message runtime: the ProtoMessage protocol, C-struct conversion helpers, proto3 JSON.
         .target(name: "ProtoRuntime", dependencies: ["CProtobufC"], path: "Shared/ProtoRuntime"),
         // RPC core: status, errors, metadata, deadlines, method descriptors. No sockets.
-        .target(name: "RPCCore", dependencies: [], path: "Shared/RPCCore"),
+        .target(name: "RPCCore", dependencies: ["ProtoRuntime"], path: "Shared/RPCCore"),
         // Transport: gRPC over HTTP/2 on nghttp2 + NIO, server and client.
         .target(
             name: "Transport",
