@@ -53,7 +53,7 @@ let package = Package(
             name: "CProtos", dependencies: ["CProtobufC"], path: "Shared/CProtos",
             cSettings: [.unsafeFlags(["-Wno-unused-parameter"])]),
         // Message runtime: the ProtoMessage protocol, C-struct conversion helpers, proto3 JSON.
-        .target(name: "ProtoRuntime", dependencies: ["CProtobufC"], path: "Shared/ProtoRuntime"),
+        .target(name: "ProtoRuntime", dependencies: ["CProtobufC", "CProtos"], path: "Shared/ProtoRuntime"),
         // RPC core: status, errors, metadata, deadlines, method descriptors. No sockets.
         .target(name: "RPCCore", dependencies: ["ProtoRuntime"], path: "Shared/RPCCore"),
         // Transport: gRPC over HTTP/2 on nghttp2 + NIO, server and client.
@@ -69,7 +69,7 @@ let package = Package(
 
         // The protoc plugin that writes the Swift API from protoc-c's descriptors.
         .executableTarget(
-            name: "ProtocGenQSwift", dependencies: ["CProtos", "CProtobufC"],
+            name: "ProtocGenQSwift", dependencies: ["CProtos", "CProtobufC", "ProtoRuntime"],
             path: "Tools/ProtocGenQSwift"),
 
         .testTarget(

@@ -52,3 +52,12 @@ public struct ProtoDecodingError: Error, Sendable, Hashable, CustomStringConvert
 
     public var description: String { "cannot decode \(messageName): \(reason)" }
 }
+
+extension ProtoMessage {
+    /// A message built by mutating a default one: `Customer.with { $0.displayName = "Ada" }`.
+    public static func with(_ configure: (inout Self) throws -> Void) rethrows -> Self {
+        var message = Self()
+        try configure(&message)
+        return message
+    }
+}
