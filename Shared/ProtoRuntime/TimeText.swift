@@ -133,12 +133,13 @@ public enum DurationText {
         let negative = body.hasPrefix("-")
         if negative { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII),
+        let isDigit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(isDigit),
               let seconds = Int64(parts[0]), seconds <= 315_576_000_000 else { return nil }
         var nanos: Int64 = 0
         if parts.count == 2 {
             let fraction = parts[1]
-            guard !fraction.isEmpty, fraction.count <= 9, let value = Int64(fraction), fraction.allSatisfy(\.isNumber) else { return nil }
+            guard !fraction.isEmpty, fraction.count <= 9, fraction.allSatisfy(isDigit), let value = Int64(fraction) else { return nil }
             nanos = value
             for _ in fraction.count..<9 { nanos *= 10 }
         }
