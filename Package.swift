@@ -72,9 +72,11 @@ let package = Package(
             name: "ProtocGenQSwift", dependencies: ["CProtos", "CProtobufC", "ProtoRuntime"],
             path: "Tools/ProtocGenQSwift"),
 
+        // Heap statistics for leak tests (glibc's mallinfo2 is not in Swift's Glibc module).
+        .target(name: "CHeapProbe", path: "Tests/CHeapProbe"),
         .testTarget(
             name: "ProtoRuntimeTests",
-            dependencies: ["ProtoRuntime", "FieldKindsTesting", "QuantumTypes", "GRPCTesting", "CustomerAPI"],
+            dependencies: ["ProtoRuntime", "CHeapProbe", "FieldKindsTesting", "QuantumTypes", "GRPCTesting", "CustomerAPI"],
             path: "Tests/ProtoRuntimeTests"),
         .testTarget(
             name: "TransportTests",

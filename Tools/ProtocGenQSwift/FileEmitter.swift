@@ -25,6 +25,7 @@ struct FileEmitter {
         if module != "ProtoRuntime" {
             w.line("import CProtos")
             w.line("import ProtoRuntime")
+            if !file.services.isEmpty { w.line("import RPCCore") }
             for imported in registry.importedModules(for: file, allFiles: allFiles, module: module) { w.line("import \(imported)") }
             for enumModel in file.enums {
                 w.line()

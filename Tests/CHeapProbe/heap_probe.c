@@ -1,0 +1,7 @@
+#include "CHeapProbe.h"
+#include <malloc.h>
+
+size_t qe_heap_bytes_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
