@@ -484,6 +484,54 @@ typedef void (*Quantum__Testing__V1__FieldKinds_Closure)
 
 /* --- services --- */
 
+typedef struct Quantum__Testing__V1__FieldKindsEcho_Service Quantum__Testing__V1__FieldKindsEcho_Service;
+struct Quantum__Testing__V1__FieldKindsEcho_Service
+{
+  ProtobufCService base;
+  void (*echo)(Quantum__Testing__V1__FieldKindsEcho_Service *service,
+               const Quantum__Testing__V1__FieldKinds *input,
+               Quantum__Testing__V1__FieldKinds_Closure closure,
+               void *closure_data);
+  void (*repeat)(Quantum__Testing__V1__FieldKindsEcho_Service *service,
+                 const Quantum__Testing__V1__FieldKinds *input,
+                 Quantum__Testing__V1__FieldKinds_Closure closure,
+                 void *closure_data);
+  void (*collect)(Quantum__Testing__V1__FieldKindsEcho_Service *service,
+                  const Quantum__Testing__V1__FieldKinds *input,
+                  Quantum__Testing__V1__FieldKinds_Closure closure,
+                  void *closure_data);
+  void (*chat)(Quantum__Testing__V1__FieldKindsEcho_Service *service,
+               const Quantum__Testing__V1__FieldKinds *input,
+               Quantum__Testing__V1__FieldKinds_Closure closure,
+               void *closure_data);
+};
+typedef void (*Quantum__Testing__V1__FieldKindsEcho_ServiceDestroy)(Quantum__Testing__V1__FieldKindsEcho_Service *);
+void quantum__testing__v1__field_kinds_echo__init (Quantum__Testing__V1__FieldKindsEcho_Service *service,
+                                                   Quantum__Testing__V1__FieldKindsEcho_ServiceDestroy destroy);
+#define QUANTUM__TESTING__V1__FIELD_KINDS_ECHO__BASE_INIT \
+    { &quantum__testing__v1__field_kinds_echo__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define QUANTUM__TESTING__V1__FIELD_KINDS_ECHO__INIT(function_prefix__) \
+    { QUANTUM__TESTING__V1__FIELD_KINDS_ECHO__BASE_INIT,\
+      function_prefix__ ## echo,\
+      function_prefix__ ## repeat,\
+      function_prefix__ ## collect,\
+      function_prefix__ ## chat  }
+void quantum__testing__v1__field_kinds_echo__echo(ProtobufCService *service,
+                                                  const Quantum__Testing__V1__FieldKinds *input,
+                                                  Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                  void *closure_data);
+void quantum__testing__v1__field_kinds_echo__repeat(ProtobufCService *service,
+                                                    const Quantum__Testing__V1__FieldKinds *input,
+                                                    Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                    void *closure_data);
+void quantum__testing__v1__field_kinds_echo__collect(ProtobufCService *service,
+                                                     const Quantum__Testing__V1__FieldKinds *input,
+                                                     Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                     void *closure_data);
+void quantum__testing__v1__field_kinds_echo__chat(ProtobufCService *service,
+                                                  const Quantum__Testing__V1__FieldKinds *input,
+                                                  Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                  void *closure_data);
 
 /* --- descriptors --- */
 
@@ -496,6 +544,7 @@ extern const ProtobufCMessageDescriptor quantum__testing__v1__field_kinds__mint3
 extern const ProtobufCMessageDescriptor quantum__testing__v1__field_kinds__mbool_string_entry__descriptor;
 extern const ProtobufCMessageDescriptor quantum__testing__v1__field_kinds__muint64_colour_entry__descriptor;
 extern const ProtobufCEnumDescriptor    quantum__testing__v1__field_kinds__level__descriptor;
+extern const ProtobufCServiceDescriptor quantum__testing__v1__field_kinds_echo__descriptor;
 
 PROTOBUF_C__END_DECLS
 

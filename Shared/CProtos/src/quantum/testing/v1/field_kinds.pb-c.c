@@ -1198,3 +1198,66 @@ const ProtobufCEnumDescriptor quantum__testing__v1__colour__descriptor =
   quantum__testing__v1__colour__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCMethodDescriptor quantum__testing__v1__field_kinds_echo__method_descriptors[4] =
+{
+  { "Echo", &quantum__testing__v1__field_kinds__descriptor, &quantum__testing__v1__field_kinds__descriptor },
+  { "Repeat", &quantum__testing__v1__field_kinds__descriptor, &quantum__testing__v1__field_kinds__descriptor },
+  { "Collect", &quantum__testing__v1__field_kinds__descriptor, &quantum__testing__v1__field_kinds__descriptor },
+  { "Chat", &quantum__testing__v1__field_kinds__descriptor, &quantum__testing__v1__field_kinds__descriptor },
+};
+const unsigned quantum__testing__v1__field_kinds_echo__method_indices_by_name[] = {
+  3,        /* Chat */
+  2,        /* Collect */
+  0,        /* Echo */
+  1         /* Repeat */
+};
+const ProtobufCServiceDescriptor quantum__testing__v1__field_kinds_echo__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "quantum.testing.v1.FieldKindsEcho",
+  "FieldKindsEcho",
+  "Quantum__Testing__V1__FieldKindsEcho",
+  "quantum.testing.v1",
+  4,
+  quantum__testing__v1__field_kinds_echo__method_descriptors,
+  quantum__testing__v1__field_kinds_echo__method_indices_by_name
+};
+void quantum__testing__v1__field_kinds_echo__echo(ProtobufCService *service,
+                                                  const Quantum__Testing__V1__FieldKinds *input,
+                                                  Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &quantum__testing__v1__field_kinds_echo__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void quantum__testing__v1__field_kinds_echo__repeat(ProtobufCService *service,
+                                                    const Quantum__Testing__V1__FieldKinds *input,
+                                                    Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &quantum__testing__v1__field_kinds_echo__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void quantum__testing__v1__field_kinds_echo__collect(ProtobufCService *service,
+                                                     const Quantum__Testing__V1__FieldKinds *input,
+                                                     Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &quantum__testing__v1__field_kinds_echo__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void quantum__testing__v1__field_kinds_echo__chat(ProtobufCService *service,
+                                                  const Quantum__Testing__V1__FieldKinds *input,
+                                                  Quantum__Testing__V1__FieldKinds_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &quantum__testing__v1__field_kinds_echo__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void quantum__testing__v1__field_kinds_echo__init (Quantum__Testing__V1__FieldKindsEcho_Service *service,
+                                                   Quantum__Testing__V1__FieldKindsEcho_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &quantum__testing__v1__field_kinds_echo__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

@@ -1,1 +1,0 @@
-// placeholder until scripts/generate writes this module
