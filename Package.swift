@@ -67,6 +67,12 @@ let package = Package(
             ],
             path: "Shared/Transport"),
 
+        // Standard gRPC services every server exposes: health checking and server reflection.
+        .target(
+            name: "StandardServices",
+            dependencies: ["RPCCore", "ProtoRuntime", "GRPCHealthV1", "GRPCReflectionV1", "GRPCReflectionV1Alpha"],
+            path: "Shared/StandardServices"),
+
         // The protoc plugin that writes the Swift API from protoc-c's descriptors.
         .executableTarget(
             name: "ProtocGenQSwift", dependencies: ["CProtos", "CProtobufC", "ProtoRuntime"],
@@ -78,6 +84,10 @@ let package = Package(
             name: "ProtoRuntimeTests",
             dependencies: ["ProtoRuntime", "CHeapProbe", "FieldKindsTesting", "QuantumTypes", "GRPCTesting", "CustomerAPI"],
             path: "Tests/ProtoRuntimeTests"),
+        .testTarget(
+            name: "StandardServicesTests",
+            dependencies: ["StandardServices", "RPCCore", "ProtoRuntime", "GRPCHealthV1", "CustomerAPI"],
+            path: "Tests/StandardServicesTests"),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", "RPCCore"],
