@@ -36,6 +36,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // ServiceKit: HMAC page tokens, flags, logging, metrics and their Prometheus exposition.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Wire layer: system C libraries, found through pkg-config, installed by scripts/bootstrap.
@@ -92,6 +98,37 @@ let package = Package(
             name: "TransportTests",
             dependencies: ["Transport", "RPCCore"],
             path: "Tests/TransportTests"),
+
+        // ServiceKit: what every service process shares — store, ids, paging, idempotency,
+        // config, logging, metrics, admin HTTP port, lifecycle.
+        .systemLibrary(
+            name: "CSQLite", path: "Shared/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "CSQLite", "RPCCore", "ProtoRuntime", "Transport", "StandardServices", "GRPCHealthV1",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Shared/ServiceKit", exclude: ["README.md"]),
+        // Writes to a store in a loop, printing each commit; ServiceKitTests kill -9 it mid-write.
+        .executableTarget(name: "StoreCrashHelper", dependencies: ["ServiceKit"], path: "Tools/StoreCrashHelper"),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: [
+                "ServiceKit", "StoreCrashHelper", "RPCCore", "Transport", "GRPCHealthV1",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/ServiceKitTests"),
     ] + apiTargets,
     swiftLanguageModes: [.v6]
 )
