@@ -21,15 +21,9 @@ final class LoadBalancer: Sendable {
         case .pickFirst:
             start = cursor.load(ordering: .relaxed)
         case .roundRobin:
+            // Every endpoint takes its turn (and so gets connected); one in backoff fails fast
+            // and the next one is tried.
             start = cursor.wrappingAdd(1, ordering: .relaxed).oldValue & .max
-            // Prefer a subchannel that is already connected.
-            for offset in 0..<count {
-                let subchannel = subchannels[(start + offset) % count]
-                if subchannel.connectivity == .ready,
-                   let connection = try? await subchannel.connection(waitForReady: false, deadline: deadline) {
-                    return connection
-                }
-            }
         }
         var lastError = RPCError(code: .unavailable, message: "no endpoint reachable")
         for offset in 0..<count {

@@ -6,7 +6,10 @@ enum MetadataCoding {
     /// Whether a header is transport-owned and never part of user metadata.
     static func isReserved(_ name: String) -> Bool {
         if name.hasPrefix(":") { return true }
-        if name.hasPrefix("grpc-") { return name != "grpc-status-details-bin" }
+        if name.hasPrefix("grpc-") {
+            // Rich error details and retry pushback are set by applications, not the transport.
+            return name != "grpc-status-details-bin" && name != "grpc-retry-pushback-ms"
+        }
         switch name {
         case "te", "content-type", "user-agent", "connection", "keep-alive", "proxy-connection",
              "transfer-encoding", "upgrade", "host":

@@ -15,8 +15,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var streams: [Int32: ServerStream] = [:]
     private var peer = "unknown"
     private var flushScheduled = false
+    /// Close as soon as the pending frames (a final GOAWAY) are written.
+    private var closeAfterFlush = false
     private var shutdown = GracefulShutdown.none
     private var graceTimer: Scheduled<Void>?
+    private var lifetime: ConnectionLifetime?
 
     private enum GracefulShutdown {
         case none
@@ -48,6 +51,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             context.close(promise: nil)
             return
         }
+        lifetime = ConnectionLifetime(policy: configuration.connectionPolicy, eventLoop: context.eventLoop, events: self)
         if context.channel.isActive { flush() }
     }
 
@@ -108,6 +112,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         }
         graceTimer?.cancel()
         graceTimer = nil
+        lifetime?.stop()
+        lifetime = nil
         session = nil
     }
 
@@ -132,7 +138,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         if buffer.readableBytes > 0 {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         }
-        if !ok || (!session.wantsRead && !session.wantsWrite)
+        if !ok || closeAfterFlush || (!session.wantsRead && !session.wantsWrite)
             || (shutdown == .draining && streams.isEmpty && !session.wantsWrite) {
             context.close(promise: nil)
         }
@@ -164,6 +170,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     func beginHeaders(stream: Int32) {
         if streams[stream] == nil {
             streams[stream] = ServerStream(id: stream, maxMessageSize: configuration.maxReceiveMessageSize)
+            lifetime?.activeStreamsChanged(streams.count)
         }
     }
 
@@ -220,13 +227,24 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         } else {
             call.cancelHandler(RPCError(code: .cancelled, message: "call already finished"))
         }
+        lifetime?.activeStreamsChanged(streams.count)
         if shutdown == .draining && streams.isEmpty { scheduleFlush() }
     }
 
     func goAwayReceived(lastStreamID: Int32, errorCode: UInt32) {}
 
     func pingReceived(ack: Bool) {
-        if ack, case .noticeSent = shutdown { sendFinalGoAway() }
+        if ack {
+            lifetime?.pingAcknowledged()
+            if case .noticeSent = shutdown { sendFinalGoAway() }
+        } else if lifetime?.clientPinged(activeStreams: streams.count) == .tooManyPings {
+            // gRPC's ping-strike policy: GOAWAY ENHANCE_YOUR_CALM "too_many_pings", then close.
+            session?.submitGoAway(
+                lastStreamID: session?.lastProcessedStreamID ?? 0, errorCode: HTTP2ErrorCode.enhanceYourCalm,
+                debugData: "too_many_pings")
+            closeAfterFlush = true
+            scheduleFlush()
+        }
     }
 
     func readData(stream: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int? {
@@ -444,6 +462,21 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         case .unixDomainSocket?: "unix:\(address?.pathname ?? "")"
         case nil: "unknown"
         }
+    }
+}
+
+extension ServerConnectionHandler: ConnectionLifetimeEvents {
+    func lifetimeRequestsGracefulShutdown(grace: Duration) {
+        beginGracefulShutdown(grace: grace)
+    }
+
+    func lifetimeRequestsKeepalivePing() {
+        session?.submitPing()
+        flush()
+    }
+
+    func lifetimeRequestsClose() {
+        context?.close(promise: nil)
     }
 }
 

@@ -1,0 +1,91 @@
+import NIOCore
+
+/// What `ConnectionLifetime` asks its connection to do (on the event loop).
+protocol ConnectionLifetimeEvents: AnyObject {
+    func lifetimeRequestsGracefulShutdown(grace: Duration)
+    func lifetimeRequestsKeepalivePing()
+    func lifetimeRequestsClose()
+}
+
+/// One server connection's keepalive, ping-strike, idle and age policy. Event-loop confined;
+/// the connection reports activity and pings, this type decides and schedules.
+final class ConnectionLifetime {
+    enum PingVerdict { case fine, tooManyPings }
+
+    private let policy: ServerConnectionPolicy
+    private let eventLoop: any EventLoop
+    private unowned let events: any ConnectionLifetimeEvents
+    private var lastClientPing: NIODeadline?
+    private var pingStrikes = 0
+    private var idleTimer: Scheduled<Void>?
+    private var ageTimer: Scheduled<Void>?
+    private var keepaliveTimer: Scheduled<Void>?
+    private var keepaliveTimeout: Scheduled<Void>?
+
+    init(policy: ServerConnectionPolicy, eventLoop: any EventLoop, events: any ConnectionLifetimeEvents) {
+        self.policy = policy
+        self.eventLoop = eventLoop
+        self.events = events
+        if let age = policy.maxConnectionAge {
+            // ±10 % jitter so connections made together do not all reconnect together.
+            let jittered = age.nanoseconds + Int64(Double(age.nanoseconds) * Double.random(in: -0.1...0.1))
+            ageTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(jittered)) { [unowned self] in
+                self.events.lifetimeRequestsGracefulShutdown(grace: self.policy.maxConnectionAgeGrace)
+            }
+        }
+        activeStreamsChanged(0)
+        scheduleKeepalive()
+    }
+
+    func stop() {
+        for timer in [idleTimer, ageTimer, keepaliveTimer, keepaliveTimeout] { timer?.cancel() }
+        idleTimer = nil
+        ageTimer = nil
+        keepaliveTimer = nil
+        keepaliveTimeout = nil
+    }
+
+    /// Starts the idle clock when the last call ends; stops it when one starts.
+    func activeStreamsChanged(_ count: Int) {
+        if count > 0 {
+            pingStrikes = 0  // gRPC forgives pings once there is real traffic
+            idleTimer?.cancel()
+            idleTimer = nil
+        } else if idleTimer == nil, let idle = policy.maxConnectionIdle {
+            idleTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(idle.nanoseconds)) { [unowned self] in
+                self.events.lifetimeRequestsGracefulShutdown(grace: .seconds(1))
+            }
+        }
+    }
+
+    /// A client PING arrived: too frequent ones (or any without calls, unless permitted) are strikes.
+    func clientPinged(activeStreams: Int) -> PingVerdict {
+        let now = NIODeadline.now()
+        defer { lastClientPing = now }
+        let tooSoon = lastClientPing.map { now - $0 < .nanoseconds(policy.minPingInterval.nanoseconds) } ?? false
+        let withoutCalls = activeStreams == 0 && !policy.permitPingWithoutCalls
+        guard tooSoon || (withoutCalls && lastClientPing != nil) else { return .fine }
+        pingStrikes += 1
+        return pingStrikes > policy.maxPingStrikes ? .tooManyPings : .fine
+    }
+
+    func pingAcknowledged() {
+        keepaliveTimeout?.cancel()
+        keepaliveTimeout = nil
+    }
+
+    private func scheduleKeepalive() {
+        guard let time = policy.keepaliveTime else { return }
+        keepaliveTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(time.nanoseconds)) { [unowned self] in
+            if self.keepaliveTimeout == nil {
+                self.events.lifetimeRequestsKeepalivePing()
+                self.keepaliveTimeout = self.eventLoop.assumeIsolated().scheduleTask(
+                    in: .nanoseconds(self.policy.keepaliveTimeout.nanoseconds)
+                ) { [unowned self] in
+                    self.events.lifetimeRequestsClose()  // the peer is gone without closing TCP
+                }
+            }
+            self.scheduleKeepalive()
+        }
+    }
+}
