@@ -32,6 +32,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "protoc-gen-qswift", targets: ["ProtocGenQSwift"]),
+        .executable(name: "interop-server", targets: ["InteropServer"]),
+        .executable(name: "interop-client", targets: ["InteropClient"]),
+        .executable(name: "customer-service", targets: ["CustomerServiceMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -61,7 +64,9 @@ let package = Package(
         // Message runtime: the ProtoMessage protocol, C-struct conversion helpers, proto3 JSON.
         .target(name: "ProtoRuntime", dependencies: ["CProtobufC", "CProtos"], path: "Shared/ProtoRuntime"),
         // RPC core: status, errors, metadata, deadlines, method descriptors. No sockets.
-        .target(name: "RPCCore", dependencies: ["ProtoRuntime"], path: "Shared/RPCCore"),
+        .target(
+            name: "RPCCore", dependencies: ["ProtoRuntime"], path: "Shared/RPCCore",
+            exclude: ["CODEGEN.md"]),
         // Transport: gRPC over HTTP/2 on nghttp2 + NIO, server and client.
         .target(
             name: "Transport",
@@ -79,6 +84,20 @@ let package = Package(
             dependencies: ["RPCCore", "ProtoRuntime", "GRPCHealthV1", "GRPCReflectionV1", "GRPCReflectionV1Alpha"],
             path: "Shared/StandardServices"),
 
+        // gRPC's interop test service and cases, and the two programs that run them.
+        .target(
+            name: "InteropKit",
+            dependencies: ["GRPCTesting", "RPCCore", "ProtoRuntime"],
+            path: "Tools/InteropKit"),
+        .executableTarget(
+            name: "InteropServer",
+            dependencies: ["InteropKit", "GRPCTesting", "ServiceKit", "StandardServices", "Transport"],
+            path: "Tools/InteropServer"),
+        .executableTarget(
+            name: "InteropClient",
+            dependencies: ["InteropKit", "Transport"],
+            path: "Tools/InteropClient"),
+
         // The protoc plugin that writes the Swift API from protoc-c's descriptors.
         .executableTarget(
             name: "ProtocGenQSwift", dependencies: ["CProtos", "CProtobufC", "ProtoRuntime"],
@@ -94,9 +113,14 @@ let package = Package(
             name: "StandardServicesTests",
             dependencies: ["StandardServices", "RPCCore", "ProtoRuntime", "GRPCHealthV1", "CustomerAPI"],
             path: "Tests/StandardServicesTests"),
+        // Interop between real processes: ours and the reference implementation (grpcio).
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [.target(name: "InteropServer"), .target(name: "InteropClient")],
+            path: "Tests/InteropTests"),
         .testTarget(
             name: "TransportTests",
-            dependencies: ["Transport", "RPCCore"],
+            dependencies: ["Transport", "RPCCore", "ProtoRuntime"],
             path: "Tests/TransportTests"),
 
         // ServiceKit: what every service process shares — store, ids, paging, idempotency,
@@ -129,6 +153,31 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/ServiceKitTests"),
+
+        // customer-service (issue 5): domain rules + repository, the gRPC handler, the process.
+        .target(
+            name: "CustomerDomain",
+            dependencies: ["ServiceKit", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
+            path: "Services/Customer/CustomerDomain"),
+        .target(
+            name: "CustomerService",
+            dependencies: ["CustomerDomain", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            path: "Services/Customer/CustomerService"),
+        .executableTarget(
+            name: "CustomerServiceMain",
+            dependencies: [
+                "CustomerService", "CustomerDomain", "CustomerAPI", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Customer", exclude: ["CustomerDomain", "CustomerService"], sources: ["main.swift"]),
+        .testTarget(
+            name: "CustomerServiceTests",
+            dependencies: [
+                "CustomerDomain", "CustomerService", "CustomerServiceMain", "CustomerAPI", "QuantumTypes",
+                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+            ],
+            path: "Tests/CustomerServiceTests"),
     ] + apiTargets,
     swiftLanguageModes: [.v6]
 )

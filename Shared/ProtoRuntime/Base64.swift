@@ -11,8 +11,8 @@ public enum Base64 {
         return table
     }()
 
-    /// Standard alphabet with padding.
-    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+    /// Standard alphabet, padded unless `padded` is false (gRPC's `-bin` metadata omits it).
+    public static func encode(_ bytes: some Collection<UInt8>, padded: Bool = true) -> String {
         var output = [UInt8]()
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var iterator = bytes.makeIterator()
@@ -21,8 +21,16 @@ public enum Base64 {
             let third = iterator.next()
             output.append(alphabet[Int(first >> 2)])
             output.append(alphabet[Int((first & 0x03) << 4 | (second ?? 0) >> 4)])
-            output.append(second.map { alphabet[Int(($0 & 0x0F) << 2 | (third ?? 0) >> 6)] } ?? UInt8(ascii: "="))
-            output.append(third.map { alphabet[Int($0 & 0x3F)] } ?? UInt8(ascii: "="))
+            if let second {
+                output.append(alphabet[Int((second & 0x0F) << 2 | (third ?? 0) >> 6)])
+            } else if padded {
+                output.append(UInt8(ascii: "="))
+            }
+            if let third {
+                output.append(alphabet[Int(third & 0x3F)])
+            } else if padded {
+                output.append(UInt8(ascii: "="))
+            }
         }
         return String(decoding: output, as: UTF8.self)
     }

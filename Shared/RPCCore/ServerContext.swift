@@ -21,6 +21,8 @@ public final class ServerContext: Sendable {
 
     private let response = Mutex(ResponseMetadata())
     private let cancelled = Atomic<Bool>(false)
+    private let lastRequestCompressed = Atomic<Bool>(false)
+    private let compressResponses = Atomic<Bool>(true)
 
     package init(method: MethodDescriptor, requestMetadata: Metadata, deadline: Deadline, peer: String) {
         self.method = method
@@ -68,6 +70,22 @@ public final class ServerContext: Sendable {
     /// Adds a binary (`-bin`) trailer.
     public func addTrailer(_ key: String, binary value: [UInt8]) {
         response.withLock { $0.trailers.add(key, binary: value) }
+    }
+
+    /// Whether the request message the handler received last arrived compressed (its gRPC
+    /// frame's compressed flag). For unary calls: the request.
+    public var lastRequestMessageWasCompressed: Bool { lastRequestCompressed.load(ordering: .relaxed) }
+
+    package func recordRequestMessage(compressed: Bool) {
+        lastRequestCompressed.store(compressed, ordering: .relaxed)
+    }
+
+    /// Whether response messages written from now on are compressed, when the call negotiated
+    /// a response encoding (the server's configured compression, accepted by the client).
+    /// On by default; turn it off for a message that must go out plain, or is not worth it.
+    public var compressesResponses: Bool {
+        get { compressResponses.load(ordering: .relaxed) }
+        set { compressResponses.store(newValue, ordering: .relaxed) }
     }
 
     /// The transport takes the headers when it sends them; later additions are refused.

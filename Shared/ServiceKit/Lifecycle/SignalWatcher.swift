@@ -5,11 +5,17 @@ import Foundation
 ///
 /// `@unchecked Sendable`: the dispatch sources are created in `init`, only touched again in
 /// `stop()`, and dispatch sources are themselves thread-safe.
-final class SignalWatcher: @unchecked Sendable {
+public final class SignalWatcher: @unchecked Sendable {
     private let sources: [(number: Int32, source: any DispatchSourceSignal)]
 
-    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    public init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "servicekit.signals")
+        // A parent may have started us with these signals blocked (the mask is inherited, e.g.
+        // from a test runner's thread); unblock them or they would never arrive.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for number in signals { sigaddset(&mask, number) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         sources = signals.map { number in
             // Ignore the default disposition first, or the process ends before the source sees it.
             signal(number, SIG_IGN)
@@ -21,14 +27,14 @@ final class SignalWatcher: @unchecked Sendable {
     }
 
     /// Stops watching and gives the signals their default behaviour back.
-    func stop() {
+    public func stop() {
         for (number, source) in sources {
             source.cancel()
             signal(number, SIG_DFL)
         }
     }
 
-    static func name(of number: Int32) -> String {
+    public static func name(of number: Int32) -> String {
         switch number {
         case SIGTERM: "SIGTERM"
         case SIGINT: "SIGINT"

@@ -46,10 +46,16 @@ public final class GRPCChannel: RPCChannel {
     ) async throws -> Result {
         var options = options
         if let server = ServerContext.current { Self.propagate(from: server, into: &options) }
-        return try await intercept(configuration.interceptors[...], method: method, options: options) { options in
-            let runner = ClientCallRunner<Request, Response>(
-                method: method, options: options, configuration: configuration, balancer: balancer, throttle: throttle)
-            return try await runner.run(request, handleResponse: handleResponse)
+        do {
+            return try await intercept(configuration.interceptors[...], method: method, options: options) { options in
+                let runner = ClientCallRunner<Request, Response>(
+                    method: method, options: options, configuration: configuration, balancer: balancer, throttle: throttle)
+                return try await runner.run(request, handleResponse: handleResponse)
+            }
+        } catch is CancellationError {
+            // The caller's task was cancelled (wherever it surfaced first, e.g. in a request
+            // producer): the call ended as CANCELLED, which is what callers match on.
+            throw RPCError(code: .cancelled, message: "\(method.path): cancelled by the client")
         }
     }
 

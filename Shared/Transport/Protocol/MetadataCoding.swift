@@ -40,7 +40,7 @@ enum MetadataCoding {
             case .string(let value):
                 if isValidASCIIValue(value) { block.add(entry.key, value) }
             case .binary(let bytes):
-                block.add(entry.key, Base64.encode(bytes))
+                block.add(entry.key, BinaryHeaderValue.encode(bytes))
             }
         }
     }
@@ -52,7 +52,7 @@ enum MetadataCoding {
             metadata.add(Metadata.Entry(key: name, value: .string(value)))
             return
         }
-        guard let values = Base64.decodeList(value) else { return }
+        guard let values = BinaryHeaderValue.decodeList(value) else { return }
         for bytes in values { metadata.add(Metadata.Entry(key: name, value: .binary(bytes))) }
     }
 }

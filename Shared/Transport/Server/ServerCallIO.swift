@@ -38,24 +38,28 @@ final class ServerCallIO: Sendable {
         self.allocator = allocator
     }
 
-    func decode<Message: ProtoMessage>(_ framed: FramedMessage, as type: Message.Type = Message.self) throws(RPCError) -> Message {
-        try MessageCodec.decode(
+    func decode<Message: ProtoMessage>(
+        _ framed: FramedMessage, as type: Message.Type = Message.self, context: ServerContext
+    ) throws(RPCError) -> Message {
+        context.recordRequestMessage(compressed: framed.compressed)
+        return try MessageCodec.decode(
             framed, as: Message.self, encoding: requestEncoding, limit: maxReceiveMessageSize, allocator: allocator)
     }
 
-    func encode<Message: ProtoMessage>(_ message: Message) throws(RPCError) -> ByteBuffer {
+    func encode<Message: ProtoMessage>(_ message: Message, context: ServerContext) throws(RPCError) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 0)
-        try GRPCMessageFramer.write(message, into: &buffer, compression: responseEncoding, maxMessageSize: maxSendMessageSize)
+        let compression = context.compressesResponses ? responseEncoding : .identity
+        try GRPCMessageFramer.write(message, into: &buffer, compression: compression, maxMessageSize: maxSendMessageSize)
         return buffer
     }
 
     /// The request stream of a client- or bidi-streaming call.
-    func requests<Message: ProtoMessage>(of type: Message.Type) -> RPCAsyncSequence<Message> {
+    func requests<Message: ProtoMessage>(of type: Message.Type, context: ServerContext) -> RPCAsyncSequence<Message> {
         let inbound = self.inbound!
         return RPCAsyncSequence {
             RPCAsyncSequence.AsyncIterator { [self] in
                 guard let framed = try await inbound.next() else { return nil }
-                return try decode(framed, as: Message.self)
+                return try decode(framed, as: Message.self, context: context)
             }
         }
     }

@@ -32,23 +32,23 @@ enum ServerCallRunner {
     ) async throws -> ByteBuffer? {
         switch body {
         case .unary(let handle):
-            let request: Request = try io.decode(request!)
-            return try io.encode(try await handle(request, context))
+            let request: Request = try io.decode(request!, context: context)
+            return try io.encode(try await handle(request, context), context: context)
         case .serverStreaming(let handle):
-            let request: Request = try io.decode(request!)
+            let request: Request = try io.decode(request!, context: context)
             try await handle(request, writer(io: io, context: context), context)
             return nil
         case .clientStreaming(let handle):
-            return try io.encode(try await handle(io.requests(of: Request.self), context))
+            return try io.encode(try await handle(io.requests(of: Request.self, context: context), context), context: context)
         case .bidiStreaming(let handle):
-            try await handle(io.requests(of: Request.self), writer(io: io, context: context), context)
+            try await handle(io.requests(of: Request.self, context: context), writer(io: io, context: context), context)
             return nil
         }
     }
 
     private static func writer<Response: ProtoMessage>(io: ServerCallIO, context: ServerContext) -> RPCWriter<Response> {
         RPCWriter { message in
-            try await io.send(try io.encode(message), context: context)
+            try await io.send(try io.encode(message, context: context), context: context)
         }
     }
 
