@@ -1,0 +1,69 @@
+import CustomerAPI
+import ProtoRuntime
+import RPCCore
+import ServiceKit
+
+/// The customer service's use cases over its store: each takes a request message, applies the
+/// rules (`Rules/`), reads or writes the store in one transaction, and returns the response
+/// message. Errors are `DomainError`s (and the store's own `StoreError`s), both convertible
+/// to gRPC statuses. The gRPC handler is a thin shell around this type.
+///
+/// Separation (issue 11) will hook in here: reads take the caller's identity, filter lists
+/// and withhold contact details; `audit_records` is already part of the schema.
+public struct CustomerOperations: Sendable {
+    let store: any Store
+    let pages: PageTokenCodec
+    let clock: DomainClock
+    let ids: ResourceIDGenerator
+
+    public init(store: any Store, pages: PageTokenCodec, clock: DomainClock = .system, ids: ResourceIDGenerator = .shared) {
+        self.store = store
+        self.pages = pages
+        self.clock = clock
+        self.ids = ids
+    }
+
+    /// Runs `insert` in a write transaction under `request_id` idempotency: a replay returns
+    /// the first response, a different body under the same id is ALREADY_EXISTS.
+    func idempotentCreate<Request: ProtoMessage, Response: ProtoMessage>(
+        _ request: Request, requestID: WritableKeyPath<Request, String>, method: String,
+        _ insert: @escaping @Sendable (any StoreWriting) throws -> Response
+    ) async throws -> Response {
+        let key = try IdempotencyKey.make(for: request, requestID: requestID, method: method)
+        return try await store.write { tx in try Idempotency.perform(tx, key: key) { try insert(tx) } }
+    }
+
+    /// The message of a request field that must be present, e.g. `customer`.
+    func required<Message>(_ value: Message?, _ field: String) throws(DomainError) -> Message {
+        guard let value else { throw .invalid("\(field) is required") }
+        return value
+    }
+
+    /// Batch gets: each distinct id once, in request order, with the ids that do not exist.
+    func batchGet<Resource: ProtoMessage>(
+        _ ids: [String], prefix: String, field: String, table: ResourceTable<Resource>
+    ) async throws -> (found: [Resource], missing: [String]) {
+        try Check.batch(ids, prefix: prefix, field)
+        var seen = Set<String>()
+        let distinct = ids.filter { seen.insert($0).inserted }
+        return try await store.read { db in
+            var found: [Resource] = [], missing: [String] = []
+            for id in distinct {
+                if let resource = try table.fetch(id, db) { found.append(resource) } else { missing.append(id) }
+            }
+            return (found, missing)
+        }
+    }
+
+    /// Reads one page of `table` under a signed page token.
+    func listPage<Resource: ProtoMessage>(
+        _ table: ResourceTable<Resource>, method: String, fields: [String: String], pageSize: Int32, pageToken: String,
+        where conditions: [SQLCondition], order: ListOrder = .byID
+    ) async throws -> (items: [Resource], nextPageToken: String) {
+        let page = try PageRequest(method: method, fields: fields, pageSize: pageSize, pageToken: pageToken, codec: pages)
+        let result = try await store.read { db in
+            try KeysetPage.read(table, db, where: conditions, order: order, after: page.cursor, limit: page.size)
+        }
+        return (result.items, page.nextToken(result, codec: pages))
+    }
+}
