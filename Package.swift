@@ -35,6 +35,10 @@ let package = Package(
         .executable(name: "interop-server", targets: ["InteropServer"]),
         .executable(name: "interop-client", targets: ["InteropClient"]),
         .executable(name: "customer-service", targets: ["CustomerServiceMain"]),
+        .executable(name: "metering-service", targets: ["MeteringServiceMain"]),
+        .executable(name: "finance-service", targets: ["FinanceServiceMain"]),
+        .executable(name: "asset-service", targets: ["AssetServiceMain"]),
+        .executable(name: "outage-service", targets: ["OutageServiceMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -178,6 +182,102 @@ let package = Package(
                 "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
             ],
             path: "Tests/CustomerServiceTests"),
+
+        // metering-service (issue 6): meter points, interval data, profiles, VEE, DER telemetry.
+        .target(
+            name: "MeteringDomain",
+            dependencies: ["ServiceKit", "MeteringAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
+            path: "Services/Metering/MeteringDomain"),
+        .target(
+            name: "MeteringService",
+            dependencies: ["MeteringDomain", "MeteringAPI", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport"],
+            path: "Services/Metering/MeteringService"),
+        .executableTarget(
+            name: "MeteringServiceMain",
+            dependencies: [
+                "MeteringService", "MeteringDomain", "MeteringAPI", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Metering", exclude: ["MeteringDomain", "MeteringService"], sources: ["main.swift"]),
+        .testTarget(
+            name: "MeteringServiceTests",
+            dependencies: [
+                "MeteringDomain", "MeteringService", "MeteringServiceMain", "MeteringAPI", "QuantumTypes",
+                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+            ],
+            path: "Tests/MeteringServiceTests"),
+
+        // finance-service (issue 8): ledger, tariffs and billing, filings, compliance, allocations, budgets.
+        .target(
+            name: "FinanceDomain",
+            dependencies: ["ServiceKit", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
+            path: "Services/Finance/FinanceDomain"),
+        .target(
+            name: "FinanceService",
+            dependencies: ["FinanceDomain", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            path: "Services/Finance/FinanceService"),
+        .executableTarget(
+            name: "FinanceServiceMain",
+            dependencies: [
+                "FinanceService", "FinanceDomain", "FinanceAPI", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Finance", exclude: ["FinanceDomain", "FinanceService"], sources: ["main.swift"]),
+        .testTarget(
+            name: "FinanceServiceTests",
+            dependencies: [
+                "FinanceDomain", "FinanceService", "FinanceAPI", "QuantumTypes",
+                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+            ],
+            path: "Tests/FinanceServiceTests"),
+
+        // asset-service and outage-service (issue 7): domain rules + store, the gRPC handler, the process.
+        .target(
+            name: "AssetDomain",
+            dependencies: ["ServiceKit", "AssetAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
+            path: "Services/Asset/AssetDomain"),
+        .target(
+            name: "AssetService",
+            dependencies: ["AssetDomain", "AssetAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            path: "Services/Asset/AssetService"),
+        .executableTarget(
+            name: "AssetServiceMain",
+            dependencies: [
+                "AssetService", "AssetDomain", "AssetAPI", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Asset", exclude: ["AssetDomain", "AssetService"], sources: ["main.swift"]),
+        .testTarget(
+            name: "AssetServiceTests",
+            dependencies: [
+                "AssetDomain", "AssetService", "AssetAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+            ],
+            path: "Tests/AssetServiceTests"),
+        .target(
+            name: "OutageDomain",
+            dependencies: ["ServiceKit", "OutageAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
+            path: "Services/Outage/OutageDomain"),
+        .target(
+            name: "OutageService",
+            dependencies: ["OutageDomain", "OutageAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            path: "Services/Outage/OutageService"),
+        .executableTarget(
+            name: "OutageServiceMain",
+            dependencies: [
+                "OutageService", "OutageDomain", "OutageAPI", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Outage", exclude: ["OutageDomain", "OutageService"], sources: ["main.swift"]),
+        .testTarget(
+            name: "OutageServiceTests",
+            dependencies: [
+                "OutageDomain", "OutageService", "OutageAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+            ],
+            path: "Tests/OutageServiceTests"),
     ] + apiTargets,
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,109 @@
+import MeteringAPI
+import MeteringDomain
+import QuantumTypes
+import RPCCore
+
+/// `quantum.metering.v1.MeteringService` over gRPC: every method hands its request to
+/// `MeteringOperations` (the rules and the store) and turns what it throws into a status.
+/// The streaming methods only move messages between the wire and the domain's sessions.
+public struct MeteringServiceImpl: MeteringServiceHandler {
+    let operations: MeteringOperations
+
+    public init(operations: MeteringOperations) {
+        self.operations = operations
+    }
+
+    public func createMeterPoint(_ request: CreateMeterPointRequest, context: ServerContext) async throws -> CreateMeterPointResponse {
+        try await status { try await operations.createMeterPoint(request) }
+    }
+
+    public func getMeterPoint(_ request: GetMeterPointRequest, context: ServerContext) async throws -> GetMeterPointResponse {
+        try await status { try await operations.getMeterPoint(request) }
+    }
+
+    public func listMeterPoints(_ request: ListMeterPointsRequest, context: ServerContext) async throws -> ListMeterPointsResponse {
+        try await status { try await operations.listMeterPoints(request) }
+    }
+
+    public func changeMeterPointStatus(
+        _ request: ChangeMeterPointStatusRequest, context: ServerContext
+    ) async throws -> ChangeMeterPointStatusResponse {
+        try await status { try await operations.changeMeterPointStatus(request) }
+    }
+
+    /// Each request message is one batch, committed before the next is read, so the stream's
+    /// flow control paces the sender to the store.
+    public func ingestReadings(_ requests: RPCAsyncSequence<IngestReadingsRequest>, context: ServerContext) async throws -> IngestReadingsResponse {
+        try await status {
+            let ingestion = operations.readingIngestion()
+            for try await batch in requests { try await ingestion.ingest(batch) }
+            return ingestion.response
+        }
+    }
+
+    /// Reads one chunk, writes it (suspending while the client is behind), then reads the next.
+    public func streamReadings(_ request: StreamReadingsRequest, writer: RPCWriter<StreamReadingsResponse>, context: ServerContext) async throws {
+        try await status {
+            let plan = try await operations.planReadingStream(request)
+            var cursor: MeteringOperations.ReadingCursor?
+            repeat {
+                let chunk = try await operations.readingChunk(plan, after: cursor)
+                if !chunk.readings.isEmpty { try await writer.write(.with { $0.readings = chunk.readings }) }
+                cursor = chunk.next
+            } while cursor != nil
+        }
+    }
+
+    public func getConsumptionProfile(
+        _ request: GetConsumptionProfileRequest, context: ServerContext
+    ) async throws -> GetConsumptionProfileResponse {
+        try await status { try await operations.getConsumptionProfile(request) }
+    }
+
+    public func getLatestReading(_ request: GetLatestReadingRequest, context: ServerContext) async throws -> GetLatestReadingResponse {
+        try await status { try await operations.getLatestReading(request) }
+    }
+
+    public func validateReadings(_ request: ValidateReadingsRequest, context: ServerContext) async throws -> ValidateReadingsResponse {
+        try await status { try await operations.validateReadings(request) }
+    }
+
+    /// The editor is the caller: until calls carry an identity (issue 11), its peer address.
+    public func editReading(_ request: EditReadingRequest, context: ServerContext) async throws -> EditReadingResponse {
+        try await status { try await operations.editReading(request, editor: context.peer) }
+    }
+
+    public func recordDerTelemetry(
+        _ requests: RPCAsyncSequence<RecordDerTelemetryRequest>, context: ServerContext
+    ) async throws -> RecordDerTelemetryResponse {
+        try await status {
+            let ingestion = operations.derIngestion()
+            for try await batch in requests { try await ingestion.record(batch) }
+            return ingestion.response
+        }
+    }
+
+    public func listDerTelemetry(_ request: ListDerTelemetryRequest, context: ServerContext) async throws -> ListDerTelemetryResponse {
+        try await status { try await operations.listDerTelemetry(request) }
+    }
+
+    public func listAuditRecords(_ request: ListAuditRecordsRequest, context: ServerContext) async throws -> ListAuditRecordsResponse {
+        try await status { try await operations.listAuditRecords(request) }
+    }
+
+    /// Runs `body`; an error that is not already a status is our bug and becomes INTERNAL
+    /// without details (the store's errors carry their own status).
+    private func status<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RPCError {
+            throw error
+        } catch let error as any RPCErrorConvertible {
+            throw error.rpcError
+        } catch is CancellationError {
+            throw RPCError(code: .cancelled, message: "call cancelled")
+        } catch {
+            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
+        }
+    }
+}
