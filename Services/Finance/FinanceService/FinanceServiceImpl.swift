@@ -1,0 +1,143 @@
+import FinanceAPI
+import FinanceDomain
+import QuantumTypes
+import RPCCore
+
+/// `quantum.finance.v1.FinanceService` over gRPC: every method hands its request to
+/// `FinanceOperations` (the rules and the store) and turns what it throws into a status.
+/// Nothing else happens here, so the domain is tested without sockets and this stays thin.
+public struct FinanceServiceImpl: FinanceServiceHandler {
+    let operations: FinanceOperations
+
+    public init(operations: FinanceOperations) {
+        self.operations = operations
+    }
+
+    public func postTransaction(_ request: PostTransactionRequest, context: ServerContext) async throws -> PostTransactionResponse {
+        try await status { try await operations.postTransaction(request) }
+    }
+
+    public func getTransaction(_ request: GetTransactionRequest, context: ServerContext) async throws -> GetTransactionResponse {
+        try await status { try await operations.getTransaction(request) }
+    }
+
+    public func listTransactions(_ request: ListTransactionsRequest, context: ServerContext) async throws -> ListTransactionsResponse {
+        try await status { try await operations.listTransactions(request) }
+    }
+
+    public func getBalance(_ request: GetBalanceRequest, context: ServerContext) async throws -> GetBalanceResponse {
+        try await status { try await operations.getBalance(request) }
+    }
+
+    public func createTariff(_ request: CreateTariffRequest, context: ServerContext) async throws -> CreateTariffResponse {
+        try await status { try await operations.createTariff(request) }
+    }
+
+    public func getTariff(_ request: GetTariffRequest, context: ServerContext) async throws -> GetTariffResponse {
+        try await status { try await operations.getTariff(request) }
+    }
+
+    public func listTariffs(_ request: ListTariffsRequest, context: ServerContext) async throws -> ListTariffsResponse {
+        try await status { try await operations.listTariffs(request) }
+    }
+
+    public func calculateBill(_ request: CalculateBillRequest, context: ServerContext) async throws -> CalculateBillResponse {
+        try await status { try await operations.calculateBill(request) }
+    }
+
+    public func issueBill(_ request: IssueBillRequest, context: ServerContext) async throws -> IssueBillResponse {
+        try await status { try await operations.issueBill(request) }
+    }
+
+    public func getBill(_ request: GetBillRequest, context: ServerContext) async throws -> GetBillResponse {
+        try await status { try await operations.getBill(request) }
+    }
+
+    public func listBills(_ request: ListBillsRequest, context: ServerContext) async throws -> ListBillsResponse {
+        try await status { try await operations.listBills(request) }
+    }
+
+    public func createRegulatoryFiling(_ request: CreateRegulatoryFilingRequest, context: ServerContext) async throws -> CreateRegulatoryFilingResponse {
+        try await status { try await operations.createRegulatoryFiling(request) }
+    }
+
+    public func getRegulatoryFiling(_ request: GetRegulatoryFilingRequest, context: ServerContext) async throws -> GetRegulatoryFilingResponse {
+        try await status { try await operations.getRegulatoryFiling(request) }
+    }
+
+    public func listRegulatoryFilings(_ request: ListRegulatoryFilingsRequest, context: ServerContext) async throws -> ListRegulatoryFilingsResponse {
+        try await status { try await operations.listRegulatoryFilings(request) }
+    }
+
+    public func transitionFilingStatus(_ request: TransitionFilingStatusRequest, context: ServerContext) async throws -> TransitionFilingStatusResponse {
+        try await status { try await operations.transitionFilingStatus(request) }
+    }
+
+    public func createComplianceRecord(_ request: CreateComplianceRecordRequest, context: ServerContext) async throws -> CreateComplianceRecordResponse {
+        try await status { try await operations.createComplianceRecord(request) }
+    }
+
+    public func getComplianceRecord(_ request: GetComplianceRecordRequest, context: ServerContext) async throws -> GetComplianceRecordResponse {
+        try await status { try await operations.getComplianceRecord(request) }
+    }
+
+    public func updateComplianceRecord(_ request: UpdateComplianceRecordRequest, context: ServerContext) async throws -> UpdateComplianceRecordResponse {
+        try await status { try await operations.updateComplianceRecord(request) }
+    }
+
+    public func listComplianceRecords(_ request: ListComplianceRecordsRequest, context: ServerContext) async throws -> ListComplianceRecordsResponse {
+        try await status { try await operations.listComplianceRecords(request) }
+    }
+
+    public func linkComplianceRecord(_ request: LinkComplianceRecordRequest, context: ServerContext) async throws -> LinkComplianceRecordResponse {
+        try await status { try await operations.linkComplianceRecord(request) }
+    }
+
+    public func unlinkComplianceRecord(_ request: UnlinkComplianceRecordRequest, context: ServerContext) async throws -> UnlinkComplianceRecordResponse {
+        try await status { try await operations.unlinkComplianceRecord(request) }
+    }
+
+    public func recordCostAllocation(_ request: RecordCostAllocationRequest, context: ServerContext) async throws -> RecordCostAllocationResponse {
+        try await status { try await operations.recordCostAllocation(request) }
+    }
+
+    public func listCostAllocations(_ request: ListCostAllocationsRequest, context: ServerContext) async throws -> ListCostAllocationsResponse {
+        try await status { try await operations.listCostAllocations(request) }
+    }
+
+    public func getCostAllocationReport(_ request: GetCostAllocationReportRequest, context: ServerContext) async throws -> GetCostAllocationReportResponse {
+        try await status { try await operations.getCostAllocationReport(request) }
+    }
+
+    public func recordBudgetLine(_ request: RecordBudgetLineRequest, context: ServerContext) async throws -> RecordBudgetLineResponse {
+        try await status { try await operations.recordBudgetLine(request) }
+    }
+
+    public func listBudgetLines(_ request: ListBudgetLinesRequest, context: ServerContext) async throws -> ListBudgetLinesResponse {
+        try await status { try await operations.listBudgetLines(request) }
+    }
+
+    public func compareBudget(_ request: CompareBudgetRequest, context: ServerContext) async throws -> CompareBudgetResponse {
+        try await status { try await operations.compareBudget(request) }
+    }
+
+    public func listAuditRecords(_ request: QuantumTypes.ListAuditRecordsRequest, context: ServerContext) async throws -> QuantumTypes.ListAuditRecordsResponse {
+        try await status { try await operations.listAuditRecords(request) }
+    }
+
+    /// Runs one call: statuses pass through, store errors map themselves, anything else is our
+    /// bug and is reported as INTERNAL without details, never as a crash.
+    private func status<Response: Sendable>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
+        do {
+            return try await body()
+        } catch let error as RPCError {
+            throw error
+        } catch let error as any RPCErrorConvertible {
+            throw error.rpcError
+        } catch is CancellationError {
+            throw RPCError(code: .cancelled, message: "call cancelled")
+        } catch {
+            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
+        }
+    }
+}
