@@ -1,0 +1,36 @@
+import AssetAPI
+import ProtoRuntime
+import RPCCore
+import ServiceKit
+
+/// The asset service's use cases over its store: each takes a request message, applies the
+/// rules (`Rules/`), reads or writes the store in one transaction and returns the response.
+/// Errors are `RPCError`s (and the store's `StoreError`s); the gRPC handler is a thin shell.
+public struct AssetOperations: Sendable {
+    let store: any Store
+    let pages: PageTokenCodec
+    let clock: AssetClock
+    let ids: ResourceIDGenerator
+
+    public init(store: any Store, pages: PageTokenCodec, clock: AssetClock = .system, ids: ResourceIDGenerator = .shared) {
+        self.store = store
+        self.pages = pages
+        self.clock = clock
+        self.ids = ids
+    }
+
+    /// Runs `insert` in a write transaction under `request_id` idempotency: a replay returns
+    /// the first response, a different body under the same id is ALREADY_EXISTS.
+    func idempotentCreate<Request: ProtoMessage, Response: ProtoMessage>(
+        _ request: Request, requestID: WritableKeyPath<Request, String>, method: String,
+        _ insert: @escaping @Sendable (any StoreWriting) throws -> Response
+    ) async throws -> Response {
+        let key = try IdempotencyKey.make(for: request, requestID: requestID, method: method)
+        return try await store.write { tx in try Idempotency.perform(tx, key: key) { try insert(tx) } }
+    }
+
+    func required<Message>(_ value: Message?, _ field: String) throws(RPCError) -> Message {
+        guard let value else { throw Fail.invalid("\(field) is required") }
+        return value
+    }
+}

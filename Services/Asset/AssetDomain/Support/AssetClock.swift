@@ -1,0 +1,13 @@
+import Foundation
+import ProtoRuntime
+
+/// Where the asset rules read "now" from: the system clock in the service, a fixed instant in tests.
+public struct AssetClock: Sendable {
+    public let now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+
+    public static let system = AssetClock { Date() }
+
+    var timestamp: Timestamp { TimeColumns.timestamp(from: now()) }
+}

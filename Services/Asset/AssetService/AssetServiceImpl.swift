@@ -1,0 +1,94 @@
+import AssetAPI
+import AssetDomain
+import QuantumTypes
+import RPCCore
+
+/// `quantum.asset.v1.AssetService` over gRPC: every method hands its request to
+/// `AssetOperations` (the rules and the store) and turns what it throws into a status.
+public struct AssetServiceImpl: AssetServiceHandler {
+    let operations: AssetOperations
+
+    public init(operations: AssetOperations) {
+        self.operations = operations
+    }
+
+    public func createAsset(_ request: CreateAssetRequest, context: ServerContext) async throws -> CreateAssetResponse {
+        try await status { try await operations.createAsset(request) }
+    }
+
+    public func getAsset(_ request: GetAssetRequest, context: ServerContext) async throws -> GetAssetResponse {
+        try await status { try await operations.getAsset(request) }
+    }
+
+    public func batchGetAssets(_ request: BatchGetAssetsRequest, context: ServerContext) async throws -> BatchGetAssetsResponse {
+        try await status { try await operations.batchGetAssets(request) }
+    }
+
+    public func updateAsset(_ request: UpdateAssetRequest, context: ServerContext) async throws -> UpdateAssetResponse {
+        try await status { try await operations.updateAsset(request) }
+    }
+
+    public func listAssets(_ request: ListAssetsRequest, context: ServerContext) async throws -> ListAssetsResponse {
+        try await status { try await operations.listAssets(request) }
+    }
+
+    public func setParent(_ request: SetParentRequest, context: ServerContext) async throws -> SetParentResponse {
+        try await status { try await operations.setParent(request) }
+    }
+
+    public func getDownstream(_ request: GetDownstreamRequest, context: ServerContext) async throws -> GetDownstreamResponse {
+        try await status { try await operations.getDownstream(request) }
+    }
+
+    public func getUpstreamPath(_ request: GetUpstreamPathRequest, context: ServerContext) async throws -> GetUpstreamPathResponse {
+        try await status { try await operations.getUpstreamPath(request) }
+    }
+
+    public func createMaintenanceRecord(
+        _ request: CreateMaintenanceRecordRequest, context: ServerContext
+    ) async throws -> CreateMaintenanceRecordResponse {
+        try await status { try await operations.createMaintenanceRecord(request) }
+    }
+
+    public func listMaintenanceRecords(
+        _ request: ListMaintenanceRecordsRequest, context: ServerContext
+    ) async throws -> ListMaintenanceRecordsResponse {
+        try await status { try await operations.listMaintenanceRecords(request) }
+    }
+
+    public func listAssetsDueForMaintenance(
+        _ request: ListAssetsDueForMaintenanceRequest, context: ServerContext
+    ) async throws -> ListAssetsDueForMaintenanceResponse {
+        try await status { try await operations.listAssetsDueForMaintenance(request) }
+    }
+
+    public func recordPerformanceSamples(
+        _ requests: RPCAsyncSequence<RecordPerformanceSamplesRequest>, context: ServerContext
+    ) async throws -> RecordPerformanceSamplesResponse {
+        try await status { try await operations.recordPerformanceSamples(requests) }
+    }
+
+    public func summarizePerformance(_ request: SummarizePerformanceRequest, context: ServerContext) async throws -> SummarizePerformanceResponse {
+        try await status { try await operations.summarizePerformance(request) }
+    }
+
+    public func listAuditRecords(_ request: ListAuditRecordsRequest, context: ServerContext) async throws -> ListAuditRecordsResponse {
+        try await status { try await operations.listAuditRecords(request) }
+    }
+
+    /// Domain errors are already statuses; anything else is our bug, reported as INTERNAL
+    /// without details rather than as a crash.
+    private func status<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RPCError {
+            throw error
+        } catch let error as any RPCErrorConvertible {
+            throw error.rpcError
+        } catch is CancellationError {
+            throw RPCError(code: .cancelled, message: "call cancelled")
+        } catch {
+            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
+        }
+    }
+}
