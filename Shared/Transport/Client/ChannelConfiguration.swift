@@ -101,6 +101,10 @@ public struct ChannelConfiguration: Sendable {
     /// How many times a call refused before the server saw it (REFUSED_STREAM, GOAWAY) is
     /// transparently retried.
     public var maxTransparentRetries = 5
+    /// Request bytes a client- or bidi-streaming call remembers so that a retry can replay
+    /// them (gRFC A6 per-call buffer); a call that sends more is committed to its current
+    /// attempt and no longer retried.
+    public var retryBufferSize = 256 << 10
     /// Largest response message accepted (default 4 MiB); `CallOptions` may override.
     public var maxReceiveMessageSize: Int = 4 << 20
     public var maxSendMessageSize: Int = .max

@@ -25,36 +25,14 @@ struct ClientCallRunner<Request: ProtoMessage, Response: ProtoMessage> {
             let io = try await committedAttempt(sending: buffer)
             return try await respond(io, handleResponse)
         case .stream(let produce):
-            let io = try await openAttempt(firstMessage: nil, endRequests: false)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { [self] in
-                    do {
-                        try await produce(RPCWriter { message in
-                            var buffer = ByteBufferAllocator().buffer(capacity: 0)
-                            try GRPCMessageFramer.write(
-                                message, into: &buffer, compression: requestEncoding,
-                                maxMessageSize: configuration.maxSendMessageSize)
-                            try await io.send(buffer)
-                        })
-                        io.endRequests()
-                    } catch let error as RPCError where io.shared.finished {
-                        _ = error  // the call ended first; its status is what the caller sees
-                    } catch {
-                        io.cancel(RPCError(from: error))
-                    }
-                }
-                defer { group.cancelAll() }
-                return try await respond(io, handleResponse)
-            }
+            return try await runStreaming(produce, handleResponse: handleResponse)
         }
     }
 
     /// A single-request call: attempts until one is committed (response headers arrived, or a
     /// final status that is not retried).
     private func committedAttempt(sending message: ByteBuffer) async throws -> ClientStreamIO {
-        var attempt = 1
-        var transparentRetries = 0
-        var backoff = RetryBackoff(policy: configuration.retryPolicy)
+        var retries = RetryState(policy: configuration.retryPolicy)
         while true {
             let io = try await openAttempt(firstMessage: message, endRequests: true)
             let start = try await withTaskCancellationHandler {
@@ -66,15 +44,87 @@ struct ClientCallRunner<Request: ProtoMessage, Response: ProtoMessage> {
                 throttle?.recordSuccess()
                 return io
             }
-            if outcome.refused && transparentRetries < configuration.maxTransparentRetries && !options.deadline.isExpired {
-                transparentRetries += 1
-                continue
-            }
-            guard let delay = retryDelay(after: outcome, attempt: attempt, backoff: &backoff) else { return io }
-            if let deadline = options.deadline.instant, ContinuousClock.now.advanced(by: delay) >= deadline { return io }
-            try await Task.sleep(for: delay)
-            attempt += 1
+            guard try await shouldRetry(after: outcome, &retries) else { return io }
         }
+    }
+
+    /// A client- or bidi-streaming call. Three things run at once: the producer writes into a
+    /// `RetryableRequestStream`, the attempt loop below opens attempts (replaying what was
+    /// written) until one commits, and the caller reads the committed attempt's response —
+    /// it must be able to start before any response arrives (ping-pong).
+    private func runStreaming<Result: Sendable>(
+        _ produce: @escaping @Sendable (RPCWriter<Request>) async throws -> Void,
+        handleResponse: (StreamingClientResponse<Response>) async throws -> Result
+    ) async throws -> Result {
+        let call = RetryableRequestStream(bufferLimit: configuration.retryBufferSize)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                do {
+                    try await produce(RPCWriter { message in
+                        var buffer = ByteBufferAllocator().buffer(capacity: 0)
+                        try GRPCMessageFramer.write(
+                            message, into: &buffer, compression: requestEncoding,
+                            maxMessageSize: configuration.maxSendMessageSize)
+                        try await call.write(buffer)
+                    })
+                    try await call.end()
+                } catch {
+                    // Once the call ended, its status is what the caller sees; otherwise the
+                    // producer's failure ends the call.
+                    if !call.isSettled { call.abort(RPCError(from: error)) }
+                }
+            }
+            group.addTask { [self] in
+                do {
+                    call.commit(try await streamingAttempts(call))
+                } catch {
+                    call.fail(error)
+                }
+            }
+            defer {
+                call.close()
+                group.cancelAll()
+            }
+            let result = try await respond(call, handleResponse)
+            // A call that never got an attempt (no connection, deadline) fails even when the
+            // caller returned without reading the response, as a single-request call would.
+            if let failure = call.failure { throw failure }
+            return result
+        }
+    }
+
+    /// Opens attempts for a streaming call until one is committed; returns it.
+    private func streamingAttempts(_ call: RetryableRequestStream) async throws -> ClientStreamIO {
+        var retries = RetryState(policy: configuration.retryPolicy)
+        while true {
+            if let aborted = call.abortedError { throw aborted }
+            let io = try await openAttempt(firstMessage: nil, endRequests: false)
+            await call.attach(io)
+            let start = try await withTaskCancellationHandler {
+                try await io.start.get()
+            } onCancel: {
+                io.cancel()
+            }
+            guard case .ended(let outcome) = start, !outcome.status.isOK else {
+                throttle?.recordSuccess()
+                return io
+            }
+            guard call.detachForRetry(io), try await shouldRetry(after: outcome, &retries) else { return io }
+        }
+    }
+
+    /// Whether to make another attempt after a failed one, having slept out its backoff:
+    /// transparently (any call) when the server never saw it, else per the retry policy.
+    private func shouldRetry(after outcome: CallOutcome, _ retries: inout RetryState) async throws -> Bool {
+        if outcome.refused && retries.transparent < configuration.maxTransparentRetries && !options.deadline.isExpired {
+            retries.transparent += 1
+            return true
+        }
+        guard let delay = retryDelay(after: outcome, attempt: retries.attempt, backoff: &retries.backoff) else { return false }
+        if let deadline = options.deadline.instant, ContinuousClock.now.advanced(by: delay) >= deadline { return false }
+        try await Task.sleep(for: delay)
+        retries.attempt += 1
+        return true
     }
 
     /// How long to wait before retrying a failed attempt, or nil when it must not be retried.
@@ -120,6 +170,31 @@ struct ClientCallRunner<Request: ProtoMessage, Response: ProtoMessage> {
         }
     }
 
+    private func respond<Result: Sendable>(
+        _ call: RetryableRequestStream, _ handleResponse: (StreamingClientResponse<Response>) async throws -> Result
+    ) async throws -> Result {
+        let messages = RPCAsyncSequence<Response> {
+            var committed: RPCAsyncSequence<Response>.AsyncIterator?
+            return RPCAsyncSequence.AsyncIterator {
+                if committed == nil { committed = try await call.committed().responses(of: Response.self).makeAsyncIterator() }
+                return try await committed!.next()
+            }
+        }
+        let response = StreamingClientResponse(
+            messages: messages,
+            headers: { try await call.committed().start.get().metadata },
+            trailers: {
+                let outcome = try await call.committed().outcome.get()
+                guard outcome.status.isOK else { throw outcome.rpcError }
+                return outcome.trailers
+            })
+        return try await withTaskCancellationHandler {
+            try await handleResponse(response)
+        } onCancel: {
+            call.abort(RPCError(code: .cancelled, message: "call cancelled by the client"))
+        }
+    }
+
     private func requestHeaders(_ connection: ClientConnection) -> HeaderBlock {
         var block = HeaderBlock(capacity: 10 + options.metadata.count)
         block.add(":method", "POST")
@@ -138,6 +213,17 @@ struct ClientCallRunner<Request: ProtoMessage, Response: ProtoMessage> {
         block.add("grpc-accept-encoding", GRPCHeaders.acceptEncodingValue)
         MetadataCoding.append(options.metadata, to: &block)
         return block
+    }
+}
+
+/// Where a call is in its attempts.
+struct RetryState {
+    var attempt = 1
+    var transparent = 0
+    var backoff: RetryBackoff
+
+    init(policy: RetryPolicy?) {
+        backoff = RetryBackoff(policy: policy)
     }
 }
 

@@ -27,7 +27,9 @@ final class ClientConnection: Sendable {
     func markUnavailable() { available.store(false, ordering: .relaxed) }
 
     static func connect(
-        to endpoint: Endpoint, configuration: ChannelConfiguration, connectTimeout: Duration, token: ConnectionToken,
+        to endpoint: Endpoint, authority: String? = nil, configuration: ChannelConfiguration,
+        keepaliveInterval: KeepaliveInterval? = nil, connectTimeout: Duration,
+        token: ConnectionToken,
         onGoingAway: @escaping @Sendable () -> Void, onClosed: @escaping @Sendable () -> Void
     ) async throws -> ClientConnection {
         var sessionSettings = HTTP2Session.Settings()
@@ -35,6 +37,7 @@ final class ClientConnection: Sendable {
         sessionSettings.connectionWindowSize = configuration.connectionWindowSize
         let settings = sessionSettings
         let keepalive = configuration.keepalive
+        let interval = keepaliveInterval ?? keepalive.map { KeepaliveInterval($0.time) }
         let events = ClientConnectionEvents(goingAway: onGoingAway, closed: onClosed)
         let bootstrap = ClientBootstrap(group: configuration.eventLoopGroup)
             .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
@@ -42,14 +45,15 @@ final class ClientConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ClientConnectionHandler(settings: settings, keepalive: keepalive, events: events))
+                        ClientConnectionHandler(settings: settings, keepalive: keepalive, keepaliveInterval: interval, events: events))
                 }
             }
         let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
         let handler = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: channel.eventLoop)
         }.get()
-        return ClientConnection(channel: channel, token: token, authority: endpoint.description, handler: handler)
+        return ClientConnection(
+            channel: channel, token: token, authority: authority ?? endpoint.description, handler: handler)
     }
 
     /// A new call attempt on this connection.

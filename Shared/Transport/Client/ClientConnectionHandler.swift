@@ -18,6 +18,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
 
     private let settings: HTTP2Session.Settings
     private let keepalive: ClientKeepalive?
+    private let keepaliveInterval: KeepaliveInterval?
     private let events: ClientConnectionEvents
     private var session: HTTP2Session?
     private var context: ChannelHandlerContext?
@@ -27,9 +28,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var keepaliveTimer: Scheduled<Void>?
     private var pingTimeout: Scheduled<Void>?
 
-    init(settings: HTTP2Session.Settings, keepalive: ClientKeepalive?, events: ClientConnectionEvents) {
+    init(
+        settings: HTTP2Session.Settings, keepalive: ClientKeepalive?, keepaliveInterval: KeepaliveInterval?,
+        events: ClientConnectionEvents
+    ) {
         self.settings = settings
         self.keepalive = keepalive
+        self.keepaliveInterval = keepaliveInterval
         self.events = events
     }
 
@@ -126,7 +131,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
 
     private func scheduleKeepalive() {
         guard let keepalive, let context else { return }
-        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(keepalive.time.nanoseconds)) { [self] in
+        let interval = keepaliveInterval?.current ?? keepalive.time
+        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(interval.nanoseconds)) { [self] in
             sendKeepalivePing()
             scheduleKeepalive()
         }
@@ -274,7 +280,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         if goingAway && streams.isEmpty { scheduleFlush() }
     }
 
-    func goAwayReceived(lastStreamID: Int32, errorCode: UInt32) {
+    func goAwayReceived(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {
+        if errorCode == HTTP2ErrorCode.enhanceYourCalm && debugData == Array("too_many_pings".utf8) {
+            // gRFC A8: we pinged too often for this server; the channel's next connections
+            // ping half as often.
+            keepaliveInterval?.backOff()
+        }
         guard !goingAway else { return }
         goingAway = true
         events.goingAway()

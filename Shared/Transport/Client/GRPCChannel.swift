@@ -15,23 +15,45 @@ public final class GRPCChannel: RPCChannel {
     public let configuration: ChannelConfiguration
     private let balancer: LoadBalancer
     private let throttle: RetryThrottle?
+    /// Shared by the channel's connections; grows when servers complain about our PINGs.
+    let keepaliveInterval: KeepaliveInterval?
 
-    public init(endpoints: [Endpoint], configuration: ChannelConfiguration = ChannelConfiguration()) {
+    /// Each endpoint's name is resolved now; every address it has gets its own subchannel
+    /// (calls still carry the name as `:authority`).
+    public convenience init(endpoints: [Endpoint], configuration: ChannelConfiguration = ChannelConfiguration()) {
+        self.init(endpoints: endpoints, configuration: configuration, resolver: .system)
+    }
+
+    init(endpoints: [Endpoint], configuration: ChannelConfiguration, resolver: NameResolver) {
         self.endpoints = endpoints
         self.configuration = configuration
-        self.balancer = LoadBalancer(
-            subchannels: endpoints.map { Subchannel(endpoint: $0, configuration: configuration) },
-            policy: configuration.loadBalancing)
+        let keepaliveInterval = configuration.keepalive.map { KeepaliveInterval($0.time) }
+        self.keepaliveInterval = keepaliveInterval
+        var subchannels: [Subchannel] = []
+        var seen = Set<Endpoint>()
+        for endpoint in endpoints {
+            for address in resolver.resolve(endpoint) where seen.insert(address).inserted {
+                subchannels.append(Subchannel(
+                    endpoint: address, authority: endpoint.description, configuration: configuration,
+                    keepaliveInterval: keepaliveInterval))
+            }
+        }
+        self.balancer = LoadBalancer(subchannels: subchannels, policy: configuration.loadBalancing)
         self.throttle = configuration.retryThrottling.map(RetryThrottle.init)
     }
 
-    /// `target` is `host:port` or a comma-separated list of them.
+    /// `target` is `host:port` or a comma-separated list of them; a name with several
+    /// addresses counts as several endpoints.
     public convenience init(target: String, configuration: ChannelConfiguration = ChannelConfiguration()) throws {
+        try self.init(target: target, configuration: configuration, resolver: .system)
+    }
+
+    convenience init(target: String, configuration: ChannelConfiguration, resolver: NameResolver) throws {
         let endpoints = target.split(separator: ",").compactMap { Endpoint($0.trimmingCharacters(in: " ")) }
         guard !endpoints.isEmpty else {
             throw RPCError(code: .invalidArgument, message: "bad target '\(target)': expected host:port[,host:port…]")
         }
-        self.init(endpoints: endpoints, configuration: configuration)
+        self.init(endpoints: endpoints, configuration: configuration, resolver: resolver)
     }
 
     /// Closes every connection; calls in flight fail with UNAVAILABLE.

@@ -10,7 +10,10 @@ final class Subchannel: Sendable {
     }
 
     let endpoint: Endpoint
+    /// The name the caller asked for (`:authority`), which `endpoint` is one address of.
+    let authority: String
     private let configuration: ChannelConfiguration
+    private let keepaliveInterval: KeepaliveInterval?
 
     private struct State {
         var connectivity = ConnectivityState.idle
@@ -25,8 +28,13 @@ final class Subchannel: Sendable {
 
     private let state: Mutex<State>
 
-    init(endpoint: Endpoint, configuration: ChannelConfiguration) {
+    init(
+        endpoint: Endpoint, authority: String? = nil, configuration: ChannelConfiguration,
+        keepaliveInterval: KeepaliveInterval? = nil
+    ) {
         self.endpoint = endpoint
+        self.keepaliveInterval = keepaliveInterval
+        self.authority = authority ?? endpoint.description
         self.configuration = configuration
         self.state = Mutex(State(backoff: ConnectionBackoffState(policy: configuration.backoff)))
     }
@@ -99,7 +107,8 @@ final class Subchannel: Sendable {
         Task {
             do {
                 let connection = try await ClientConnection.connect(
-                    to: endpoint, configuration: configuration, connectTimeout: timeout, token: token,
+                    to: endpoint, authority: authority, configuration: configuration, keepaliveInterval: keepaliveInterval,
+                    connectTimeout: timeout, token: token,
                     onGoingAway: { [weak self] in self?.connectionLost(token) },
                     onClosed: { [weak self] in self?.connectionLost(token) })
                 let waiters = state.withLock { state in

@@ -204,7 +204,9 @@ final class HTTP2Session {
             case NGHTTP2_DATA.rawValue:
                 if endStream { delegate.dataEndStream(stream: header.stream_id) }
             case NGHTTP2_GOAWAY.rawValue:
-                delegate.goAwayReceived(lastStreamID: frame!.pointee.goaway.last_stream_id, errorCode: frame!.pointee.goaway.error_code)
+                let goAway = frame!.pointee.goaway
+                let debugData = goAway.opaque_data.map { [UInt8](UnsafeBufferPointer(start: $0, count: goAway.opaque_data_len)) } ?? []
+                delegate.goAwayReceived(lastStreamID: goAway.last_stream_id, errorCode: goAway.error_code, debugData: debugData)
             case NGHTTP2_PING.rawValue:
                 delegate.pingReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0)
             default:

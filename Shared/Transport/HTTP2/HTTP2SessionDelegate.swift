@@ -17,7 +17,8 @@ protocol HTTP2SessionDelegate: AnyObject {
     /// The stream is gone (ended normally, reset by either side, or refused). `errorCode` is the
     /// HTTP/2 error code, 0 when the stream ended cleanly.
     func streamClosed(stream: Int32, errorCode: UInt32)
-    func goAwayReceived(lastStreamID: Int32, errorCode: UInt32)
+    /// `debugData` is the GOAWAY's opaque data (gRPC servers put e.g. "too_many_pings" there).
+    func goAwayReceived(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8])
     func pingReceived(ack: Bool)
     /// nghttp2 wants DATA for `stream`: copy up to `buffer.count` bytes and set `flags`
     /// (EOF / NO_END_STREAM), or return `nil` to defer until `resumeData`.

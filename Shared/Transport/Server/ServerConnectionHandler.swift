@@ -231,7 +231,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         if shutdown == .draining && streams.isEmpty { scheduleFlush() }
     }
 
-    func goAwayReceived(lastStreamID: Int32, errorCode: UInt32) {}
+    func goAwayReceived(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {}
 
     func pingReceived(ack: Bool) {
         if ack {
