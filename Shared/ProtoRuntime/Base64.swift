@@ -2,6 +2,7 @@
 /// Decoding accepts the standard and URL-safe alphabets, with or without padding.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlSafeAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     private static let decodeTable: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
@@ -11,8 +12,10 @@ public enum Base64 {
         return table
     }()
 
-    /// Standard alphabet, padded unless `padded` is false (gRPC's `-bin` metadata omits it).
-    public static func encode(_ bytes: some Collection<UInt8>, padded: Bool = true) -> String {
+    /// Standard alphabet (or the URL-safe one, RFC 4648 §5), padded unless `padded` is false
+    /// (gRPC's `-bin` metadata omits it).
+    public static func encode(_ bytes: some Collection<UInt8>, padded: Bool = true, urlSafe: Bool = false) -> String {
+        let alphabet = urlSafe ? urlSafeAlphabet : alphabet
         var output = [UInt8]()
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var iterator = bytes.makeIterator()
@@ -35,8 +38,10 @@ public enum Base64 {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Decoded bytes, or nil when `text` is not base64.
-    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    /// Decoded bytes, or nil when `text` is not base64. `canonical` also refuses text whose
+    /// unused trailing bits are not zero — two texts must not decode to the same bytes where
+    /// the text itself is compared or signed (page tokens).
+    public static func decode(_ text: some StringProtocol, canonical: Bool = false) -> [UInt8]? {
         var output = [UInt8]()
         output.reserveCapacity(text.utf8.count / 4 * 3)
         var accumulator: UInt32 = 0
@@ -55,6 +60,7 @@ public enum Base64 {
             }
         }
         guard padding <= 2, bits < 6 else { return nil }
+        if canonical && accumulator & ((1 << UInt32(bits)) - 1) != 0 { return nil }
         return output
     }
 }

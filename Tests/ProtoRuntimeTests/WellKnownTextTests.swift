@@ -49,6 +49,12 @@ final class WellKnownTextTests: XCTestCase {
         XCTAssertEqual(Base64.decode("AQ"), [1])      // unpadded
         XCTAssertEqual(Base64.decode("AQ=="), [1])    // padded
         XCTAssertNil(Base64.decode("A*=="))
+        // "AR" carries the same byte as "AQ" plus non-zero unused bits: only canonical text is
+        // accepted where text is signed or compared.
+        XCTAssertEqual(Base64.decode("AR"), [1])
+        XCTAssertNil(Base64.decode("AR", canonical: true))
+        XCTAssertEqual(Base64.decode("AQ", canonical: true), [1])
+        XCTAssertEqual(Base64.encode([0xFB, 0xFF], padded: false, urlSafe: true), "-_8")
         XCTAssertNil(Base64.decode("AQ==AQ=="))
         var generator = SplitMix64(seed: 11)
         for length in 0..<64 {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ProtoRuntime
 import RPCCore
 
 /// Makes and checks opaque, tamper-evident `page_token`s.
@@ -116,22 +117,15 @@ private struct ByteReader {
     mutating func uint16() -> UInt16? { bytes(2).map { $0.reduce(0) { $0 << 8 | UInt16($1) } } }
 }
 
-/// base64url without padding (RFC 4648 §5): safe in URLs, JSON and headers.
+/// base64url without padding (RFC 4648 §5): safe in URLs, JSON and headers. Decoding is
+/// canonical, so an altered character can never decode to the same (validly signed) bytes.
 enum Base64URL {
     static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64.encode(bytes, padded: false, urlSafe: true)
     }
 
     static func decode(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).map { Array($0) }
+        guard !text.contains("+"), !text.contains("/"), !text.contains("=") else { return nil }
+        return Base64.decode(text, canonical: true)
     }
 }
