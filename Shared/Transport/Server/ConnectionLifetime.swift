@@ -14,7 +14,10 @@ final class ConnectionLifetime {
 
     private let policy: ServerConnectionPolicy
     private let eventLoop: any EventLoop
-    private unowned let events: any ConnectionLifetimeEvents
+    // Weak, and timers capture `self` weakly: a timer's action may close the connection, whose
+    // teardown drops this object while the action is still running (seen as a crash with
+    // `unowned` when a silent peer hit the keepalive timeout).
+    private weak var events: (any ConnectionLifetimeEvents)?
     private var lastClientPing: NIODeadline?
     private var pingStrikes = 0
     private var idleTimer: Scheduled<Void>?
@@ -29,8 +32,9 @@ final class ConnectionLifetime {
         if let age = policy.maxConnectionAge {
             // ±10 % jitter so connections made together do not all reconnect together.
             let jittered = age.nanoseconds + Int64(Double(age.nanoseconds) * Double.random(in: -0.1...0.1))
-            ageTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(jittered)) { [unowned self] in
-                self.events.lifetimeRequestsGracefulShutdown(grace: self.policy.maxConnectionAgeGrace)
+            ageTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(jittered)) { [weak self] in
+                guard let self else { return }
+                self.events?.lifetimeRequestsGracefulShutdown(grace: self.policy.maxConnectionAgeGrace)
             }
         }
         activeStreamsChanged(0)
@@ -52,8 +56,8 @@ final class ConnectionLifetime {
             idleTimer?.cancel()
             idleTimer = nil
         } else if idleTimer == nil, let idle = policy.maxConnectionIdle {
-            idleTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(idle.nanoseconds)) { [unowned self] in
-                self.events.lifetimeRequestsGracefulShutdown(grace: .seconds(1))
+            idleTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(idle.nanoseconds)) { [weak self] in
+                self?.events?.lifetimeRequestsGracefulShutdown(grace: .seconds(1))
             }
         }
     }
@@ -76,13 +80,14 @@ final class ConnectionLifetime {
 
     private func scheduleKeepalive() {
         guard let time = policy.keepaliveTime else { return }
-        keepaliveTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(time.nanoseconds)) { [unowned self] in
+        keepaliveTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(time.nanoseconds)) { [weak self] in
+            guard let self else { return }
             if self.keepaliveTimeout == nil {
-                self.events.lifetimeRequestsKeepalivePing()
+                self.events?.lifetimeRequestsKeepalivePing()
                 self.keepaliveTimeout = self.eventLoop.assumeIsolated().scheduleTask(
                     in: .nanoseconds(self.policy.keepaliveTimeout.nanoseconds)
-                ) { [unowned self] in
-                    self.events.lifetimeRequestsClose()  // the peer is gone without closing TCP
+                ) { [weak self] in
+                    self?.events?.lifetimeRequestsClose()  // the peer is gone without closing TCP
                 }
             }
             self.scheduleKeepalive()
