@@ -31,9 +31,9 @@ public struct IdempotencyKey: Sendable, Hashable {
 
     /// The key for a protobuf request whose request id is the field at `requestIDField`.
     ///
-    /// The body is the message's protobuf encoding with that field cleared. (Encoding is
-    /// deterministic for our messages except `map` fields, whose order follows the Swift
-    /// dictionary; pass canonical bytes to ``make(requestID:method:body:)`` for those.)
+    /// The body is the message's protobuf encoding with that field cleared. Generated messages
+    /// encode deterministically (fields in number order, map entries sorted by key), so equal
+    /// requests give equal bytes.
     public static func make<Request: ProtoMessage>(
         for request: Request, requestID requestIDField: WritableKeyPath<Request, String>, method: String
     ) throws(RPCError) -> IdempotencyKey? {
