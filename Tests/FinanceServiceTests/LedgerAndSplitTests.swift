@@ -33,6 +33,32 @@ final class LedgerAndSplitTests: XCTestCase {
         await harness.close()
     }
 
+    func testAnAccountKeepsOneCurrencyWhicheverWayTheOtherSorts() async throws {
+        let harness = try await FinanceHarness.make()
+        _ = try await harness.operations.postTransaction(.with {
+            $0.transaction = Fixtures.transaction(.charge, 100, account: Fixtures.account)
+            $0.requestID = "usd-1"
+        })
+        // One currency sorting before USD and one after: the check seeks both ranges.
+        for (index, other) in ["AUD", "ZAR"].enumerated() {
+            do {
+                _ = try await harness.operations.postTransaction(.with {
+                    var transaction = Fixtures.transaction(.charge, 100, account: Fixtures.account)
+                    transaction.amount?.currencyCode = other
+                    $0.transaction = transaction
+                    $0.requestID = "other-\(index)"
+                })
+                XCTFail("\(other) accepted on a USD ledger")
+            } catch let error as RPCError {
+                XCTAssertEqual(error.code, .failedPrecondition, "\(error)")
+                XCTAssertTrue(error.message.contains("USD"), error.message)
+            }
+        }
+        let total = try await harness.count("transactions")
+        XCTAssertEqual(total, 1)
+        await harness.close()
+    }
+
     func testSignMustMatchTheTransactionType() {
         let cases: [(TransactionType, Int64)] = [(.charge, -1), (.charge, 0), (.payment, 5), (.refund, -5), (.adjustment, 0)]
         for (type, amount) in cases {

@@ -7,6 +7,9 @@ public enum FinanceSchema {
     public static let schema: StoreSchema = try! StoreSchema([
         Migration(version: 1, name: "finance_resources", sql: resources),
         Idempotency.migration(version: 2),
+        Migration(
+            version: 3, name: "transactions_by_account_currency",
+            sql: "CREATE INDEX transactions_by_account_currency ON transactions (account_id, currency);"),
     ])
 
     /// Times are milliseconds since 1970; dates are yyyymmdd, months yyyymm; enums are proto numbers.
