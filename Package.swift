@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "CSQLite", "RPCCore", "ProtoRuntime", "Transport", "StandardServices", "GRPCHealthV1",
+                "CSQLite", "RPCCore", "ProtoRuntime", "QuantumTypes", "Transport", "StandardServices", "GRPCHealthV1",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import AssetAPI
 import ProtoRuntime
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// What makes an asset valid, and how create and update shape it.
 public enum AssetRules {

@@ -1,6 +1,7 @@
 import AssetAPI
 import ProtoRuntime
 import QuantumTypes
+import ServiceKit
 
 /// Checks one performance sample and summarises a metric's samples.
 public enum PerformanceRules {

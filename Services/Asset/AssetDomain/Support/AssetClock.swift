@@ -1,5 +1,6 @@
 import Foundation
 import ProtoRuntime
+import ServiceKit
 
 /// Where the asset rules read "now" from: the system clock in the service, a fixed instant in tests.
 public struct AssetClock: Sendable {

@@ -2,6 +2,7 @@ import OutageAPI
 import ProtoRuntime
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// Outage lifecycle: REPORTED → CONFIRMED → RESTORED, or REPORTED → RESTORED.
 public enum OutageRules {
