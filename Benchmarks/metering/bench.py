@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Load generator and ceiling for the metering-service benchmark (issue 6); driven by ./run.
 
-  bench.py ingest  --target HOST:PORT --meters N --streams S --duration SEC --batches-per-stream B --out JSON
+  bench.py ingest  --target HOST:PORT --meters N --streams S --duration SEC --batches-per-stream B
+                   [--days-per-batch K] --out JSON
       Creates N meter points through CreateMeterPoint, then runs S concurrent IngestReadings
-      streams (one thread each) for SEC seconds. Each request is one meter-day: 96 INTERVAL
-      DELIVERED 15-minute reads of one meter point (Green Button's IntervalBlock granularity).
+      streams (one thread each) for SEC seconds. Each request is K meter-days (default 1): 96
+      INTERVAL DELIVERED 15-minute reads of one meter point per day (Green Button's IntervalBlock
+      granularity).
       A stream carries B batches, then closes and reads its summary; a new stream follows
       until the deadline. The rate is the sum of the summaries' accepted counts over the wall
       time. Requests are serialized before the clock starts only lazily (one batch at a time,
       in the sending thread) so the client's own CPU is reported next to the rate.
+  bench.py tables  --schema SWIFT_FILE --out SQL
+      Writes the service's `tables` SQL for the C ceiling (ceiling.c, same rows as `raw`).
   bench.py raw     --db PATH --schema SWIFT_FILE --meters N --duration SEC --mode insert|upsert --out JSON
       The ceiling: the same rows (same meter-day order) into a fresh SQLite file created with
       the service's own `tables` SQL (parsed out of MeteringSchema.swift), WAL +
@@ -109,13 +113,18 @@ def cmd_ingest(args):
         ids.append(point.meter_point.meter_point_id)
     create_s = time.perf_counter() - created
 
-    def batch(meter, day):
-        start0 = FIRST_DAY + day * DAY
-        return s.IngestReadingsRequest(readings=[
-            m.MeterReading(meter_point_id=ids[meter], interval_start={"seconds": start}, kind=m.READING_KIND_INTERVAL,
-                           channel=m.READING_CHANNEL_DELIVERED, quality=m.READING_QUALITY_ACTUAL,
-                           value=e.EnergyQuantity(milli_value=milli_value(meter, start), unit=e.ENERGY_UNIT_KWH))
-            for start in range(start0, start0 + DAY, INTERVAL)])
+    def batch(pairs):
+        """One request: --days-per-batch consecutive meter-days (96 reads each)."""
+        readings = []
+        for _ in range(args.days_per_batch):
+            meter, day = next(pairs)
+            start0 = FIRST_DAY + day * DAY
+            readings += [
+                m.MeterReading(meter_point_id=ids[meter], interval_start={"seconds": start}, kind=m.READING_KIND_INTERVAL,
+                               channel=m.READING_CHANNEL_DELIVERED, quality=m.READING_QUALITY_ACTUAL,
+                               value=e.EnergyQuantity(milli_value=milli_value(meter, start), unit=e.ENERGY_UNIT_KWH))
+                for start in range(start0, start0 + DAY, INTERVAL)]
+        return s.IngestReadingsRequest(readings=readings)
 
     totals = {"accepted": 0, "duplicate": 0, "rejected": 0, "received": 0, "batches": 0, "streams": 0, "errors": []}
     lock = threading.Lock()
@@ -128,7 +137,7 @@ def cmd_ingest(args):
             for _ in range(args.batches_per_stream):
                 if time.perf_counter() >= deadline[0]:
                     return
-                yield batch(*next(pairs))
+                yield batch(pairs)
 
         while time.perf_counter() < deadline[0]:
             try:
@@ -156,7 +165,7 @@ def cmd_ingest(args):
         t.join()
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     result = dict(totals, wall_s=wall, client_cpu_s=cpu, readings_per_s=totals["accepted"] / wall,
-                  meters=args.meters, create_s=create_s, meter_point_ids=ids[:1])
+                  meters=args.meters, create_s=create_s, meter_point_ids=ids[:1], days_per_batch=args.days_per_batch)
     json.dump(result, open(args.out, "w"))
 
 
@@ -174,6 +183,11 @@ UPSERT = ("INSERT INTO readings (meter_seq, kind, start_s, channel, milli, quali
           "SET milli = excluded.milli, quality = excluded.quality, record_ms = excluded.record_ms "
           "WHERE readings.edit_ms IS NULL AND (readings.milli <> excluded.milli OR readings.quality <> excluded.quality)")
 INSERT = "INSERT INTO readings (meter_seq, kind, start_s, channel, milli, quality, record_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def cmd_tables(args):
+    """Writes the service's `tables` SQL to --out, for the C ceiling (ceiling.c)."""
+    open(args.out, "w").write(service_tables_sql(args.schema))
 
 
 def cmd_raw(args):
@@ -283,6 +297,9 @@ def main():
     p.add_argument("--target", required=True); p.add_argument("--meters", type=int, default=200)
     p.add_argument("--streams", type=int, default=3); p.add_argument("--duration", type=float, default=10)
     p.add_argument("--batches-per-stream", type=int, default=200); p.add_argument("--out", required=True)
+    p.add_argument("--days-per-batch", type=int, default=1)
+    p = sub.add_parser("tables")
+    p.add_argument("--schema", required=True); p.add_argument("--out", required=True)
     p = sub.add_parser("raw")
     p.add_argument("--db", required=True); p.add_argument("--schema", required=True)
     p.add_argument("--meters", type=int, default=200); p.add_argument("--duration", type=float, default=5)
@@ -294,7 +311,7 @@ def main():
     p.add_argument("--target", required=True); p.add_argument("--ids", required=True)
     p.add_argument("--calls", type=int, default=300); p.add_argument("--out", required=True)
     args = parser.parse_args()
-    {"ingest": cmd_ingest, "raw": cmd_raw, "seed": cmd_seed, "profile": cmd_profile}[args.command](args)
+    {"ingest": cmd_ingest, "tables": cmd_tables, "raw": cmd_raw, "seed": cmd_seed, "profile": cmd_profile}[args.command](args)
 
 
 if __name__ == "__main__":
