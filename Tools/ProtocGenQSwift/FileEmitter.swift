@@ -102,6 +102,18 @@ struct ModuleRegistryEmitter {
             w.line("/// These files and every file they import, transitively, each once.")
             let sources = ["files"] + dependencyModules.map { "\($0)Descriptors.filesWithDependencies" }
             w.line("public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(\(sources.joined(separator: ", ")))")
+            // ProtoRuntime's well-known types are hand-written Swift, not generated messages.
+            if module != "ProtoRuntime" {
+                w.line()
+                w.line("/// Every message type defined in this module (e.g. for decoder fuzzing).")
+                w.line("public static let messageTypes: [any ProtoMessage.Type] = [")
+                w.indent { w in
+                    for file in files {
+                        for message in file.allMessages where !message.isMapEntry { w.line(message.path.joined(separator: ".") + ".self,") }
+                    }
+                }
+                w.line("]")
+            }
         }
         return w.text
     }

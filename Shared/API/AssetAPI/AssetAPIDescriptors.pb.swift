@@ -12,4 +12,44 @@ public enum AssetAPIDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files, ProtoRuntimeDescriptors.filesWithDependencies, QuantumTypesDescriptors.filesWithDependencies)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        AssetLocation.self,
+        AssetAttributes.self,
+        Warranty.self,
+        CustomerSitedProduct.self,
+        Asset.self,
+        TopologyNode.self,
+        MaintenanceRecord.self,
+        PerformanceSample.self,
+        PerformanceSummary.self,
+        MaintenanceDue.self,
+        CreateAssetRequest.self,
+        CreateAssetResponse.self,
+        GetAssetRequest.self,
+        GetAssetResponse.self,
+        BatchGetAssetsRequest.self,
+        BatchGetAssetsResponse.self,
+        UpdateAssetRequest.self,
+        UpdateAssetResponse.self,
+        ListAssetsRequest.self,
+        ListAssetsResponse.self,
+        SetParentRequest.self,
+        SetParentResponse.self,
+        GetDownstreamRequest.self,
+        GetDownstreamResponse.self,
+        GetUpstreamPathRequest.self,
+        GetUpstreamPathResponse.self,
+        CreateMaintenanceRecordRequest.self,
+        CreateMaintenanceRecordResponse.self,
+        ListMaintenanceRecordsRequest.self,
+        ListMaintenanceRecordsResponse.self,
+        ListAssetsDueForMaintenanceRequest.self,
+        ListAssetsDueForMaintenanceResponse.self,
+        RecordPerformanceSamplesRequest.self,
+        RecordPerformanceSamplesResponse.self,
+        SummarizePerformanceRequest.self,
+        SummarizePerformanceResponse.self,
+    ]
 }

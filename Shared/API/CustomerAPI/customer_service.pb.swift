@@ -229,6 +229,12 @@ public struct ListCustomerAccountsResponse: ProtoJSONMessage {
     /// Token for the next page; empty when there are no more.
     public var nextPageToken: String = ""
 
+    /// Entries of this page the separation policy left out for this caller (issue 11); 0 = none.
+    public var withheldCount: Int32 = 0
+
+    /// The rule that left them out, e.g. "affiliate.regulated-data"; empty when none were.
+    public var withheldRule: String = ""
+
     public init() {}
 }
 
@@ -479,6 +485,12 @@ public struct ListServiceAgreementsResponse: ProtoJSONMessage {
     /// Token for the next page; empty when there are no more.
     public var nextPageToken: String = ""
 
+    /// Entries of this page the separation policy left out for this caller (issue 11); 0 = none.
+    public var withheldCount: Int32 = 0
+
+    /// The rule that left them out, e.g. "affiliate.regulated-data"; empty when none were.
+    public var withheldRule: String = ""
+
     public init() {}
 }
 
@@ -703,6 +715,12 @@ public struct ListInteractionsResponse: ProtoJSONMessage {
 
     /// Token for the next page; empty when there are no more.
     public var nextPageToken: String = ""
+
+    /// Entries of this page the separation policy left out for this caller (issue 11); 0 = none.
+    public var withheldCount: Int32 = 0
+
+    /// The rule that left them out, e.g. "affiliate.regulated-data"; empty when none were.
+    public var withheldRule: String = ""
 
     public init() {}
 }
@@ -2205,6 +2223,8 @@ extension ListCustomerAccountsResponse {
         self.init()
         self.accounts = CConvert.pointerArray(c.pointee.n_accounts, c.pointee.accounts) { CustomerAccount(c: $0) }
         self.nextPageToken = CConvert.string(c.pointee.next_page_token)
+        self.withheldCount = Int32(c.pointee.withheld_count)
+        self.withheldRule = CConvert.string(c.pointee.withheld_rule)
     }
 
     package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Customer__V1__ListCustomerAccountsResponse> {
@@ -2213,6 +2233,8 @@ extension ListCustomerAccountsResponse {
         c.pointee.n_accounts = self.accounts.count
         c.pointee.accounts = arena.pointerArray(self.accounts) { $0.lower(into: arena) }
         if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        c.pointee.withheld_count = .init(self.withheldCount)
+        if !self.withheldRule.isEmpty { c.pointee.withheld_rule = arena.cString(self.withheldRule) }
         return c
     }
 
@@ -2235,6 +2257,8 @@ extension ListCustomerAccountsResponse {
         var object = JSONObjectBuilder()
         if !self.accounts.isEmpty { object.add("accounts", .array(self.accounts.map { $0.protoJSONValue() })) }
         if !self.nextPageToken.isEmpty { object.add("nextPageToken", ProtoJSON.string(self.nextPageToken)) }
+        if self.withheldCount != 0 { object.add("withheldCount", ProtoJSON.int32(self.withheldCount)) }
+        if !self.withheldRule.isEmpty { object.add("withheldRule", ProtoJSON.string(self.withheldRule)) }
         return object.value
     }
 
@@ -2245,6 +2269,8 @@ extension ListCustomerAccountsResponse {
             switch key {
             case "accounts": self.accounts = try ProtoJSON.array(value, field: "quantum.customer.v1.ListCustomerAccountsResponse.accounts").map { try CustomerAccount(protoJSONValue: $0) }
             case "nextPageToken", "next_page_token": self.nextPageToken = try ProtoJSON.string(value, field: "quantum.customer.v1.ListCustomerAccountsResponse.next_page_token")
+            case "withheldCount", "withheld_count": self.withheldCount = try ProtoJSON.int32(value, field: "quantum.customer.v1.ListCustomerAccountsResponse.withheld_count")
+            case "withheldRule", "withheld_rule": self.withheldRule = try ProtoJSON.string(value, field: "quantum.customer.v1.ListCustomerAccountsResponse.withheld_rule")
             default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
             }
         }
@@ -3194,6 +3220,8 @@ extension ListServiceAgreementsResponse {
         self.init()
         self.agreements = CConvert.pointerArray(c.pointee.n_agreements, c.pointee.agreements) { ServiceAgreement(c: $0) }
         self.nextPageToken = CConvert.string(c.pointee.next_page_token)
+        self.withheldCount = Int32(c.pointee.withheld_count)
+        self.withheldRule = CConvert.string(c.pointee.withheld_rule)
     }
 
     package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Customer__V1__ListServiceAgreementsResponse> {
@@ -3202,6 +3230,8 @@ extension ListServiceAgreementsResponse {
         c.pointee.n_agreements = self.agreements.count
         c.pointee.agreements = arena.pointerArray(self.agreements) { $0.lower(into: arena) }
         if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        c.pointee.withheld_count = .init(self.withheldCount)
+        if !self.withheldRule.isEmpty { c.pointee.withheld_rule = arena.cString(self.withheldRule) }
         return c
     }
 
@@ -3224,6 +3254,8 @@ extension ListServiceAgreementsResponse {
         var object = JSONObjectBuilder()
         if !self.agreements.isEmpty { object.add("agreements", .array(self.agreements.map { $0.protoJSONValue() })) }
         if !self.nextPageToken.isEmpty { object.add("nextPageToken", ProtoJSON.string(self.nextPageToken)) }
+        if self.withheldCount != 0 { object.add("withheldCount", ProtoJSON.int32(self.withheldCount)) }
+        if !self.withheldRule.isEmpty { object.add("withheldRule", ProtoJSON.string(self.withheldRule)) }
         return object.value
     }
 
@@ -3234,6 +3266,8 @@ extension ListServiceAgreementsResponse {
             switch key {
             case "agreements": self.agreements = try ProtoJSON.array(value, field: "quantum.customer.v1.ListServiceAgreementsResponse.agreements").map { try ServiceAgreement(protoJSONValue: $0) }
             case "nextPageToken", "next_page_token": self.nextPageToken = try ProtoJSON.string(value, field: "quantum.customer.v1.ListServiceAgreementsResponse.next_page_token")
+            case "withheldCount", "withheld_count": self.withheldCount = try ProtoJSON.int32(value, field: "quantum.customer.v1.ListServiceAgreementsResponse.withheld_count")
+            case "withheldRule", "withheld_rule": self.withheldRule = try ProtoJSON.string(value, field: "quantum.customer.v1.ListServiceAgreementsResponse.withheld_rule")
             default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
             }
         }
@@ -4083,6 +4117,8 @@ extension ListInteractionsResponse {
         self.init()
         self.interactions = CConvert.pointerArray(c.pointee.n_interactions, c.pointee.interactions) { Interaction(c: $0) }
         self.nextPageToken = CConvert.string(c.pointee.next_page_token)
+        self.withheldCount = Int32(c.pointee.withheld_count)
+        self.withheldRule = CConvert.string(c.pointee.withheld_rule)
     }
 
     package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Customer__V1__ListInteractionsResponse> {
@@ -4091,6 +4127,8 @@ extension ListInteractionsResponse {
         c.pointee.n_interactions = self.interactions.count
         c.pointee.interactions = arena.pointerArray(self.interactions) { $0.lower(into: arena) }
         if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        c.pointee.withheld_count = .init(self.withheldCount)
+        if !self.withheldRule.isEmpty { c.pointee.withheld_rule = arena.cString(self.withheldRule) }
         return c
     }
 
@@ -4113,6 +4151,8 @@ extension ListInteractionsResponse {
         var object = JSONObjectBuilder()
         if !self.interactions.isEmpty { object.add("interactions", .array(self.interactions.map { $0.protoJSONValue() })) }
         if !self.nextPageToken.isEmpty { object.add("nextPageToken", ProtoJSON.string(self.nextPageToken)) }
+        if self.withheldCount != 0 { object.add("withheldCount", ProtoJSON.int32(self.withheldCount)) }
+        if !self.withheldRule.isEmpty { object.add("withheldRule", ProtoJSON.string(self.withheldRule)) }
         return object.value
     }
 
@@ -4123,6 +4163,8 @@ extension ListInteractionsResponse {
             switch key {
             case "interactions": self.interactions = try ProtoJSON.array(value, field: "quantum.customer.v1.ListInteractionsResponse.interactions").map { try Interaction(protoJSONValue: $0) }
             case "nextPageToken", "next_page_token": self.nextPageToken = try ProtoJSON.string(value, field: "quantum.customer.v1.ListInteractionsResponse.next_page_token")
+            case "withheldCount", "withheld_count": self.withheldCount = try ProtoJSON.int32(value, field: "quantum.customer.v1.ListInteractionsResponse.withheld_count")
+            case "withheldRule", "withheld_rule": self.withheldRule = try ProtoJSON.string(value, field: "quantum.customer.v1.ListInteractionsResponse.withheld_rule")
             default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
             }
         }
@@ -7539,232 +7581,235 @@ let fileDescriptor_quantum_customer_v1_customer_service_proto = ProtoFileDescrip
     dGVNYXNrIl8KHVVwZGF0ZUN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEj4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVy\
     LnYxLkN1c3RvbWVyQWNjb3VudFIHYWNjb3VudCKzAQobTGlzdEN1c3RvbWVyQWNjb3VudHNSZXF1ZXN0Eh8KC2N1c3RvbWVyX2lk\
     GAEgASgJUgpjdXN0b21lcklkEh8KC3ByZW1pc2VfaWRzGAIgAygJUgpwcmVtaXNlSWRzEhYKBmZpbHRlchgDIAEoCVIGZmlsdGVy\
-    EhsKCXBhZ2Vfc2l6ZRgEIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgFIAEoCVIJcGFnZVRva2VuIogBChxMaXN0Q3VzdG9t\
+    EhsKCXBhZ2Vfc2l6ZRgEIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgFIAEoCVIJcGFnZVRva2VuItQBChxMaXN0Q3VzdG9t\
     ZXJBY2NvdW50c1Jlc3BvbnNlEkAKCGFjY291bnRzGAEgAygLMiQucXVhbnR1bS5jdXN0b21lci52MS5DdXN0b21lckFjY291bnRS\
-    CGFjY291bnRzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiKPAQobQ2xvc2VDdXN0b21lckFjY291bnRS\
-    ZXF1ZXN0Eh0KCmFjY291bnRfaWQYASABKAlSCWFjY291bnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbhI5CgpjbG9zZV90aW1l\
-    GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIJY2xvc2VUaW1lIl4KHENsb3NlQ3VzdG9tZXJBY2NvdW50UmVzcG9u\
-    c2USPgoHYWNjb3VudBgBIAEoCzIkLnF1YW50dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJBY2NvdW50UgdhY2NvdW50Im0KFENyZWF0\
-    ZVByZW1pc2VSZXF1ZXN0EjYKB3ByZW1pc2UYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VSB3ByZW1pc2USHQoK\
-    cmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkIk8KFUNyZWF0ZVByZW1pc2VSZXNwb25zZRI2CgdwcmVtaXNlGAEgASgLMhwucXVh\
-    bnR1bS5jdXN0b21lci52MS5QcmVtaXNlUgdwcmVtaXNlIjIKEUdldFByZW1pc2VSZXF1ZXN0Eh0KCnByZW1pc2VfaWQYASABKAlS\
-    CXByZW1pc2VJZCJMChJHZXRQcmVtaXNlUmVzcG9uc2USNgoHcHJlbWlzZRgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJl\
-    bWlzZVIHcHJlbWlzZSI6ChdCYXRjaEdldFByZW1pc2VzUmVxdWVzdBIfCgtwcmVtaXNlX2lkcxgBIAMoCVIKcHJlbWlzZUlkcyJ1\
-    ChhCYXRjaEdldFByZW1pc2VzUmVzcG9uc2USOAoIcHJlbWlzZXMYASADKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VS\
-    CHByZW1pc2VzEh8KC21pc3NpbmdfaWRzGAIgAygJUgptaXNzaW5nSWRzIosBChRVcGRhdGVQcmVtaXNlUmVxdWVzdBI2CgdwcmVt\
-    aXNlGAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNlUgdwcmVtaXNlEjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29v\
-    Z2xlLnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJPChVVcGRhdGVQcmVtaXNlUmVzcG9uc2USNgoHcHJlbWlzZRgBIAEo\
-    CzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIHcHJlbWlzZSKKAQoTTGlzdFByZW1pc2VzUmVxdWVzdBIfCgtjdXN0b21l\
-    cl9pZBgBIAEoCVIKY3VzdG9tZXJJZBIWCgZmaWx0ZXIYAiABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYAyABKAVSCHBhZ2VTaXpl\
-    Eh0KCnBhZ2VfdG9rZW4YBCABKAlSCXBhZ2VUb2tlbiJ4ChRMaXN0UHJlbWlzZXNSZXNwb25zZRI4CghwcmVtaXNlcxgBIAMoCzIc\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIIcHJlbWlzZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRv\
-    a2VuIoMBCh1DcmVhdGVTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudBIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiZQoeQ3JlYXRlU2Vy\
-    dmljZUFncmVlbWVudFJlc3BvbnNlEkMKCWFncmVlbWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVl\
-    bWVudFIJYWdyZWVtZW50Ij8KGkdldFNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0EiEKDGFncmVlbWVudF9pZBgBIAEoCVILYWdyZWVt\
-    ZW50SWQiYgobR2V0U2VydmljZUFncmVlbWVudFJlc3BvbnNlEkMKCWFncmVlbWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIu\
-    djEuU2VydmljZUFncmVlbWVudFIJYWdyZWVtZW50IqEBCh1VcGRhdGVTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBJDCglhZ3JlZW1l\
-    bnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudBI7Cgt1cGRhdGVfbWFzaxgC\
-    IAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siZQoeVXBkYXRlU2VydmljZUFncmVlbWVudFJlc3Bv\
-    bnNlEkMKCWFncmVlbWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVlbWVudFIJYWdyZWVtZW50IrIB\
-    ChxMaXN0U2VydmljZUFncmVlbWVudHNSZXF1ZXN0Eh0KCmFjY291bnRfaWQYASABKAlSCWFjY291bnRJZBIfCgtjdXN0b21lcl9p\
-    ZBgCIAEoCVIKY3VzdG9tZXJJZBIWCgZmaWx0ZXIYAyABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYBCABKAVSCHBhZ2VTaXplEh0K\
-    CnBhZ2VfdG9rZW4YBSABKAlSCXBhZ2VUb2tlbiKOAQodTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVzcG9uc2USRQoKYWdyZWVtZW50\
-    cxgBIAMoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVlbWVudFIKYWdyZWVtZW50cxImCg9uZXh0X3BhZ2VfdG9r\
-    ZW4YAiABKAlSDW5leHRQYWdlVG9rZW4ilwEKIFRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0EiEKDGFncmVlbWVudF9p\
-    ZBgBIAEoCVILYWdyZWVtZW50SWQSFgoGcmVhc29uGAIgASgJUgZyZWFzb24SOAoIZW5kX2RhdGUYAyABKAsyHS5xdWFudHVtLnR5\
-    cGUudjEuQ2FsZW5kYXJEYXRlUgdlbmREYXRlImgKIVRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJDCglhZ3JlZW1l\
-    bnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudCJtChRDcmVhdGVQcm9kdWN0\
-    UmVxdWVzdBI2Cgdwcm9kdWN0GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ugdwcm9kdWN0Eh0KCnJlcXVlc3Rf\
-    aWQYAiABKAlSCXJlcXVlc3RJZCJPChVDcmVhdGVQcm9kdWN0UmVzcG9uc2USNgoHcHJvZHVjdBgBIAEoCzIcLnF1YW50dW0uY3Vz\
-    dG9tZXIudjEuUHJvZHVjdFIHcHJvZHVjdCIyChFHZXRQcm9kdWN0UmVxdWVzdBIdCgpwcm9kdWN0X2lkGAEgASgJUglwcm9kdWN0\
-    SWQiTAoSR2V0UHJvZHVjdFJlc3BvbnNlEjYKB3Byb2R1Y3QYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSB3By\
-    b2R1Y3QiOgoXQmF0Y2hHZXRQcm9kdWN0c1JlcXVlc3QSHwoLcHJvZHVjdF9pZHMYASADKAlSCnByb2R1Y3RJZHMidQoYQmF0Y2hH\
-    ZXRQcm9kdWN0c1Jlc3BvbnNlEjgKCHByb2R1Y3RzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ughwcm9kdWN0\
-    cxIfCgttaXNzaW5nX2lkcxgCIAMoCVIKbWlzc2luZ0lkcyKLAQoUVXBkYXRlUHJvZHVjdFJlcXVlc3QSNgoHcHJvZHVjdBgBIAEo\
-    CzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIHcHJvZHVjdBI7Cgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90\
-    b2J1Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siTwoVVXBkYXRlUHJvZHVjdFJlc3BvbnNlEjYKB3Byb2R1Y3QYASABKAsyHC5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSB3Byb2R1Y3QiaQoTTGlzdFByb2R1Y3RzUmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZp\
-    bHRlchIbCglwYWdlX3NpemUYAiABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YAyABKAlSCXBhZ2VUb2tlbiJ4ChRMaXN0UHJv\
-    ZHVjdHNSZXNwb25zZRI4Cghwcm9kdWN0cxgBIAMoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIIcHJvZHVjdHMSJgoP\
-    bmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIn0KGENyZWF0ZUludGVyYWN0aW9uUmVxdWVzdBJCCgtpbnRlcmFj\
-    dGlvbhgBIAEoCzIgLnF1YW50dW0uY3VzdG9tZXIudjEuSW50ZXJhY3Rpb25SC2ludGVyYWN0aW9uEh0KCnJlcXVlc3RfaWQYAiAB\
-    KAlSCXJlcXVlc3RJZCJfChlDcmVhdGVJbnRlcmFjdGlvblJlc3BvbnNlEkIKC2ludGVyYWN0aW9uGAEgASgLMiAucXVhbnR1bS5j\
-    dXN0b21lci52MS5JbnRlcmFjdGlvblILaW50ZXJhY3Rpb24iPgoVR2V0SW50ZXJhY3Rpb25SZXF1ZXN0EiUKDmludGVyYWN0aW9u\
-    X2lkGAEgASgJUg1pbnRlcmFjdGlvbklkIlwKFkdldEludGVyYWN0aW9uUmVzcG9uc2USQgoLaW50ZXJhY3Rpb24YASABKAsyIC5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLkludGVyYWN0aW9uUgtpbnRlcmFjdGlvbiLJAQoXTGlzdEludGVyYWN0aW9uc1JlcXVlc3QSHwoL\
-    Y3VzdG9tZXJfaWQYASABKAlSCmN1c3RvbWVySWQSOQoKdGltZV9yYW5nZRgCIAEoCzIaLnF1YW50dW0udHlwZS52MS5UaW1lUmFu\
-    Z2VSCXRpbWVSYW5nZRIWCgZmaWx0ZXIYAyABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYBCABKAVSCHBhZ2VTaXplEh0KCnBhZ2Vf\
-    dG9rZW4YBSABKAlSCXBhZ2VUb2tlbiKIAQoYTGlzdEludGVyYWN0aW9uc1Jlc3BvbnNlEkQKDGludGVyYWN0aW9ucxgBIAMoCzIg\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuSW50ZXJhY3Rpb25SDGludGVyYWN0aW9ucxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5l\
-    eHRQYWdlVG9rZW4ibAoTR3JhbnRDb25zZW50UmVxdWVzdBI2Cgdjb25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5D\
-    b25zZW50Ugdjb25zZW50Eh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJOChRHcmFudENvbnNlbnRSZXNwb25zZRI2Cgdj\
-    b25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ugdjb25zZW50Ik0KFFJldm9rZUNvbnNlbnRSZXF1ZXN0\
-    Eh0KCmNvbnNlbnRfaWQYASABKAlSCWNvbnNlbnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbiJPChVSZXZva2VDb25zZW50UmVz\
-    cG9uc2USNgoHY29uc2VudBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuQ29uc2VudFIHY29uc2VudCIyChFHZXRDb25zZW50\
-    UmVxdWVzdBIdCgpjb25zZW50X2lkGAEgASgJUgljb25zZW50SWQiTAoSR2V0Q29uc2VudFJlc3BvbnNlEjYKB2NvbnNlbnQYASAB\
-    KAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvbnNlbnRSB2NvbnNlbnQinQEKE0xpc3RDb25zZW50c1JlcXVlc3QSHwoLY3VzdG9t\
-    ZXJfaWQYASABKAlSCmN1c3RvbWVySWQSKQoQaW5jbHVkZV9pbmFjdGl2ZRgCIAEoCFIPaW5jbHVkZUluYWN0aXZlEhsKCXBhZ2Vf\
-    c2l6ZRgDIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgEIAEoCVIJcGFnZVRva2VuIngKFExpc3RDb25zZW50c1Jlc3BvbnNl\
-    EjgKCGNvbnNlbnRzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ughjb25zZW50cxImCg9uZXh0X3BhZ2VfdG9r\
-    ZW4YAiABKAlSDW5leHRQYWdlVG9rZW4ikQEKG0NvdW50Q3VzdG9tZXJzU2VydmVkUmVxdWVzdBI4Cgljb21tb2RpdHkYASABKA4y\
-    Gi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21tb2RpdHkSOAoKYXNfb2ZfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1\
-    Zi5UaW1lc3RhbXBSCGFzT2ZUaW1lIpYCChxDb3VudEN1c3RvbWVyc1NlcnZlZFJlc3BvbnNlEikKEGN1c3RvbWVyc19zZXJ2ZWQY\
-    ASABKANSD2N1c3RvbWVyc1NlcnZlZBInCg9yZWd1bGF0ZWRfY291bnQYAiABKANSDnJlZ3VsYXRlZENvdW50Ei4KE25vbl9yZWd1\
-    bGF0ZWRfY291bnQYAyABKANSEW5vblJlZ3VsYXRlZENvdW50EjgKCmFzX29mX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYu\
-    VGltZXN0YW1wUghhc09mVGltZRI4Cgljb21tb2RpdHkYBSABKA4yGi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21tb2Rp\
-    dHkieQoaQ3JlYXRlTWFya2V0U2VnbWVudFJlcXVlc3QSPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFy\
-    a2V0U2VnbWVudFIHc2VnbWVudBIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiWwobQ3JlYXRlTWFya2V0U2VnbWVudFJl\
-    c3BvbnNlEjwKB3NlZ21lbnQYASABKAsyIi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldFNlZ21lbnRSB3NlZ21lbnQiOAoXR2V0\
-    TWFya2V0U2VnbWVudFJlcXVlc3QSHQoKc2VnbWVudF9pZBgBIAEoCVIJc2VnbWVudElkIlgKGEdldE1hcmtldFNlZ21lbnRSZXNw\
-    b25zZRI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdtZW50UgdzZWdtZW50IpcBChpVcGRh\
-    dGVNYXJrZXRTZWdtZW50UmVxdWVzdBI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdtZW50\
-    UgdzZWdtZW50EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJbChtV\
-    cGRhdGVNYXJrZXRTZWdtZW50UmVzcG9uc2USPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0U2Vn\
-    bWVudFIHc2VnbWVudCJvChlMaXN0TWFya2V0U2VnbWVudHNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIGZmlsdGVyEhsKCXBhZ2Vf\
-    c2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJcGFnZVRva2VuIoQBChpMaXN0TWFya2V0U2VnbWVudHNS\
-    ZXNwb25zZRI+CghzZWdtZW50cxgBIAMoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0U2VnbWVudFIIc2VnbWVudHMSJgoP\
-    bmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIjsKGkRlbGV0ZU1hcmtldFNlZ21lbnRSZXF1ZXN0Eh0KCnNlZ21l\
-    bnRfaWQYASABKAlSCXNlZ21lbnRJZCIdChtEZWxldGVNYXJrZXRTZWdtZW50UmVzcG9uc2UigwEKHkNyZWF0ZU1hcmtldGluZ0Nh\
-    bXBhaWduUmVxdWVzdBJCCghjYW1wYWlnbhgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25SCGNh\
-    bXBhaWduEh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJlCh9DcmVhdGVNYXJrZXRpbmdDYW1wYWlnblJlc3BvbnNlEkIK\
-    CGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRpbmdDYW1wYWlnblIIY2FtcGFpZ24iPgobR2V0TWFy\
-    a2V0aW5nQ2FtcGFpZ25SZXF1ZXN0Eh8KC2NhbXBhaWduX2lkGAEgASgJUgpjYW1wYWlnbklkImIKHEdldE1hcmtldGluZ0NhbXBh\
-    aWduUmVzcG9uc2USQgoIY2FtcGFpZ24YASABKAsyJi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghjYW1w\
-    YWlnbiKhAQoeVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0EkIKCGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0b21l\
-    ci52MS5NYXJrZXRpbmdDYW1wYWlnblIIY2FtcGFpZ24SOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmll\
-    bGRNYXNrUgp1cGRhdGVNYXNrImUKH1VwZGF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USQgoIY2FtcGFpZ24YASABKAsyJi5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghjYW1wYWlnbiJzCh1MaXN0TWFya2V0aW5nQ2FtcGFpZ25zUmVx\
-    dWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYAiABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YAyAB\
-    KAlSCXBhZ2VUb2tlbiKOAQoeTGlzdE1hcmtldGluZ0NhbXBhaWduc1Jlc3BvbnNlEkQKCWNhbXBhaWducxgBIAMoCzImLnF1YW50\
-    dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25SCWNhbXBhaWducxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQ\
-    YWdlVG9rZW4iQQoeRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0Eh8KC2NhbXBhaWduX2lkGAEgASgJUgpjYW1wYWlnbklk\
-    IiEKH0RlbGV0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2UiegobTGlzdENhbXBhaWduQXVkaWVuY2VSZXF1ZXN0Eh8KC2NhbXBh\
-    aWduX2lkGAEgASgJUgpjYW1wYWlnbklkEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJ\
-    cGFnZVRva2VuIrQBChxMaXN0Q2FtcGFpZ25BdWRpZW5jZVJlc3BvbnNlEkUKB21lbWJlcnMYASADKAsyKy5xdWFudHVtLmN1c3Rv\
-    bWVyLnYxLkNhbXBhaWduQXVkaWVuY2VNZW1iZXJSB21lbWJlcnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRv\
-    a2VuEiUKDmV4Y2x1ZGVkX2NvdW50GAMgASgDUg1leGNsdWRlZENvdW50IocBCh1DcmVhdGVTYWxlc09wcG9ydHVuaXR5UmVxdWVz\
-    dBJHCgtvcHBvcnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkS\
-    HQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImkKHkNyZWF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXNwb25zZRJHCgtvcHBvcnR1\
-    bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkiQwoaR2V0U2FsZXNP\
-    cHBvcnR1bml0eVJlcXVlc3QSJQoOb3Bwb3J0dW5pdHlfaWQYASABKAlSDW9wcG9ydHVuaXR5SWQiZgobR2V0U2FsZXNPcHBvcnR1\
-    bml0eVJlc3BvbnNlEkcKC29wcG9ydHVuaXR5GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TYWxlc09wcG9ydHVuaXR5Ugtv\
-    cHBvcnR1bml0eSKlAQodVXBkYXRlU2FsZXNPcHBvcnR1bml0eVJlcXVlc3QSRwoLb3Bwb3J0dW5pdHkYASABKAsyJS5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnBy\
-    b3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJpCh5VcGRhdGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USRwoLb3Bwb3J0dW5p\
-    dHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5Io4BCh1MaXN0U2FsZXNP\
-    cHBvcnR1bml0aWVzUmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIZCghvcmRlcl9ieRgCIAEoCVIHb3JkZXJCeRIbCglw\
-    YWdlX3NpemUYAyABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YBCABKAlSCXBhZ2VUb2tlbiKVAQoeTGlzdFNhbGVzT3Bwb3J0\
-    dW5pdGllc1Jlc3BvbnNlEksKDW9wcG9ydHVuaXRpZXMYASADKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5p\
-    dHlSDW9wcG9ydHVuaXRpZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIkYKHURlbGV0ZVNhbGVzT3Bw\
-    b3J0dW5pdHlSZXF1ZXN0EiUKDm9wcG9ydHVuaXR5X2lkGAEgASgJUg1vcHBvcnR1bml0eUlkIiAKHkRlbGV0ZVNhbGVzT3Bwb3J0\
-    dW5pdHlSZXNwb25zZSKkAQohVHJhbnNpdGlvbk9wcG9ydHVuaXR5U3RhZ2VSZXF1ZXN0EiUKDm9wcG9ydHVuaXR5X2lkGAEgASgJ\
-    Ug1vcHBvcnR1bml0eUlkEkAKCHRvX3N0YWdlGAIgASgOMiUucXVhbnR1bS5jdXN0b21lci52MS5PcHBvcnR1bml0eVN0YWdlUgd0\
-    b1N0YWdlEhYKBnJlYXNvbhgDIAEoCVIGcmVhc29uIm0KIlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlUmVzcG9uc2USRwoLb3Bw\
-    b3J0dW5pdHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5IocBCh5DcmVh\
-    dGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0\
-    aXRvclByb2ZpbGVSCmNvbXBldGl0b3ISHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImkKH0NyZWF0ZUNvbXBldGl0b3JQ\
+    CGFjY291bnRzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbhIlCg53aXRoaGVsZF9jb3VudBgDIAEoBVIN\
+    d2l0aGhlbGRDb3VudBIjCg13aXRoaGVsZF9ydWxlGAQgASgJUgx3aXRoaGVsZFJ1bGUijwEKG0Nsb3NlQ3VzdG9tZXJBY2NvdW50\
+    UmVxdWVzdBIdCgphY2NvdW50X2lkGAEgASgJUglhY2NvdW50SWQSFgoGcmVhc29uGAIgASgJUgZyZWFzb24SOQoKY2xvc2VfdGlt\
+    ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSCWNsb3NlVGltZSJeChxDbG9zZUN1c3RvbWVyQWNjb3VudFJlc3Bv\
+    bnNlEj4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVyQWNjb3VudFIHYWNjb3VudCJtChRDcmVh\
+    dGVQcmVtaXNlUmVxdWVzdBI2CgdwcmVtaXNlGAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNlUgdwcmVtaXNlEh0K\
+    CnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJPChVDcmVhdGVQcmVtaXNlUmVzcG9uc2USNgoHcHJlbWlzZRgBIAEoCzIcLnF1\
+    YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIHcHJlbWlzZSIyChFHZXRQcmVtaXNlUmVxdWVzdBIdCgpwcmVtaXNlX2lkGAEgASgJ\
+    UglwcmVtaXNlSWQiTAoSR2V0UHJlbWlzZVJlc3BvbnNlEjYKB3ByZW1pc2UYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlBy\
+    ZW1pc2VSB3ByZW1pc2UiOgoXQmF0Y2hHZXRQcmVtaXNlc1JlcXVlc3QSHwoLcHJlbWlzZV9pZHMYASADKAlSCnByZW1pc2VJZHMi\
+    dQoYQmF0Y2hHZXRQcmVtaXNlc1Jlc3BvbnNlEjgKCHByZW1pc2VzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNl\
+    UghwcmVtaXNlcxIfCgttaXNzaW5nX2lkcxgCIAMoCVIKbWlzc2luZ0lkcyKLAQoUVXBkYXRlUHJlbWlzZVJlcXVlc3QSNgoHcHJl\
+    bWlzZRgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIHcHJlbWlzZRI7Cgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdv\
+    b2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siTwoVVXBkYXRlUHJlbWlzZVJlc3BvbnNlEjYKB3ByZW1pc2UYASAB\
+    KAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VSB3ByZW1pc2UiigEKE0xpc3RQcmVtaXNlc1JlcXVlc3QSHwoLY3VzdG9t\
+    ZXJfaWQYASABKAlSCmN1c3RvbWVySWQSFgoGZmlsdGVyGAIgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAMgASgFUghwYWdlU2l6\
+    ZRIdCgpwYWdlX3Rva2VuGAQgASgJUglwYWdlVG9rZW4ieAoUTGlzdFByZW1pc2VzUmVzcG9uc2USOAoIcHJlbWlzZXMYASADKAsy\
+    HC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VSCHByZW1pc2VzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VU\
+    b2tlbiKDAQodQ3JlYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QSQwoJYWdyZWVtZW50GAEgASgLMiUucXVhbnR1bS5jdXN0b21l\
+    ci52MS5TZXJ2aWNlQWdyZWVtZW50UglhZ3JlZW1lbnQSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImUKHkNyZWF0ZVNl\
+    cnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3Jl\
+    ZW1lbnRSCWFncmVlbWVudCI/ChpHZXRTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBIhCgxhZ3JlZW1lbnRfaWQYASABKAlSC2FncmVl\
+    bWVudElkImIKG0dldFNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVy\
+    LnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudCKhAQodVXBkYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QSQwoJYWdyZWVt\
+    ZW50GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TZXJ2aWNlQWdyZWVtZW50UglhZ3JlZW1lbnQSOwoLdXBkYXRlX21hc2sY\
+    AiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrImUKHlVwZGF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNw\
+    b25zZRJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudCKy\
+    AQocTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVxdWVzdBIdCgphY2NvdW50X2lkGAEgASgJUglhY2NvdW50SWQSHwoLY3VzdG9tZXJf\
+    aWQYAiABKAlSCmN1c3RvbWVySWQSFgoGZmlsdGVyGAMgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAQgASgFUghwYWdlU2l6ZRId\
+    CgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4i2gEKHUxpc3RTZXJ2aWNlQWdyZWVtZW50c1Jlc3BvbnNlEkUKCmFncmVlbWVu\
+    dHMYASADKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCmFncmVlbWVudHMSJgoPbmV4dF9wYWdlX3Rv\
+    a2VuGAIgASgJUg1uZXh0UGFnZVRva2VuEiUKDndpdGhoZWxkX2NvdW50GAMgASgFUg13aXRoaGVsZENvdW50EiMKDXdpdGhoZWxk\
+    X3J1bGUYBCABKAlSDHdpdGhoZWxkUnVsZSKXAQogVGVybWluYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QSIQoMYWdyZWVtZW50\
+    X2lkGAEgASgJUgthZ3JlZW1lbnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbhI4CghlbmRfZGF0ZRgDIAEoCzIdLnF1YW50dW0u\
+    dHlwZS52MS5DYWxlbmRhckRhdGVSB2VuZERhdGUiaAohVGVybWluYXRlU2VydmljZUFncmVlbWVudFJlc3BvbnNlEkMKCWFncmVl\
+    bWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVlbWVudFIJYWdyZWVtZW50Im0KFENyZWF0ZVByb2R1\
+    Y3RSZXF1ZXN0EjYKB3Byb2R1Y3QYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSB3Byb2R1Y3QSHQoKcmVxdWVz\
+    dF9pZBgCIAEoCVIJcmVxdWVzdElkIk8KFUNyZWF0ZVByb2R1Y3RSZXNwb25zZRI2Cgdwcm9kdWN0GAEgASgLMhwucXVhbnR1bS5j\
+    dXN0b21lci52MS5Qcm9kdWN0Ugdwcm9kdWN0IjIKEUdldFByb2R1Y3RSZXF1ZXN0Eh0KCnByb2R1Y3RfaWQYASABKAlSCXByb2R1\
+    Y3RJZCJMChJHZXRQcm9kdWN0UmVzcG9uc2USNgoHcHJvZHVjdBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIH\
+    cHJvZHVjdCI6ChdCYXRjaEdldFByb2R1Y3RzUmVxdWVzdBIfCgtwcm9kdWN0X2lkcxgBIAMoCVIKcHJvZHVjdElkcyJ1ChhCYXRj\
+    aEdldFByb2R1Y3RzUmVzcG9uc2USOAoIcHJvZHVjdHMYASADKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSCHByb2R1\
+    Y3RzEh8KC21pc3NpbmdfaWRzGAIgAygJUgptaXNzaW5nSWRzIosBChRVcGRhdGVQcm9kdWN0UmVxdWVzdBI2Cgdwcm9kdWN0GAEg\
+    ASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ugdwcm9kdWN0EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnBy\
+    b3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJPChVVcGRhdGVQcm9kdWN0UmVzcG9uc2USNgoHcHJvZHVjdBgBIAEoCzIcLnF1\
+    YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIHcHJvZHVjdCJpChNMaXN0UHJvZHVjdHNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIG\
+    ZmlsdGVyEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJcGFnZVRva2VuIngKFExpc3RQ\
+    cm9kdWN0c1Jlc3BvbnNlEjgKCHByb2R1Y3RzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ughwcm9kdWN0cxIm\
+    Cg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4ifQoYQ3JlYXRlSW50ZXJhY3Rpb25SZXF1ZXN0EkIKC2ludGVy\
+    YWN0aW9uGAEgASgLMiAucXVhbnR1bS5jdXN0b21lci52MS5JbnRlcmFjdGlvblILaW50ZXJhY3Rpb24SHQoKcmVxdWVzdF9pZBgC\
+    IAEoCVIJcmVxdWVzdElkIl8KGUNyZWF0ZUludGVyYWN0aW9uUmVzcG9uc2USQgoLaW50ZXJhY3Rpb24YASABKAsyIC5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLkludGVyYWN0aW9uUgtpbnRlcmFjdGlvbiI+ChVHZXRJbnRlcmFjdGlvblJlcXVlc3QSJQoOaW50ZXJhY3Rp\
+    b25faWQYASABKAlSDWludGVyYWN0aW9uSWQiXAoWR2V0SW50ZXJhY3Rpb25SZXNwb25zZRJCCgtpbnRlcmFjdGlvbhgBIAEoCzIg\
+    LnF1YW50dW0uY3VzdG9tZXIudjEuSW50ZXJhY3Rpb25SC2ludGVyYWN0aW9uIskBChdMaXN0SW50ZXJhY3Rpb25zUmVxdWVzdBIf\
+    CgtjdXN0b21lcl9pZBgBIAEoCVIKY3VzdG9tZXJJZBI5Cgp0aW1lX3JhbmdlGAIgASgLMhoucXVhbnR1bS50eXBlLnYxLlRpbWVS\
+    YW5nZVIJdGltZVJhbmdlEhYKBmZpbHRlchgDIAEoCVIGZmlsdGVyEhsKCXBhZ2Vfc2l6ZRgEIAEoBVIIcGFnZVNpemUSHQoKcGFn\
+    ZV90b2tlbhgFIAEoCVIJcGFnZVRva2VuItQBChhMaXN0SW50ZXJhY3Rpb25zUmVzcG9uc2USRAoMaW50ZXJhY3Rpb25zGAEgAygL\
+    MiAucXVhbnR1bS5jdXN0b21lci52MS5JbnRlcmFjdGlvblIMaW50ZXJhY3Rpb25zEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVIN\
+    bmV4dFBhZ2VUb2tlbhIlCg53aXRoaGVsZF9jb3VudBgDIAEoBVINd2l0aGhlbGRDb3VudBIjCg13aXRoaGVsZF9ydWxlGAQgASgJ\
+    Ugx3aXRoaGVsZFJ1bGUibAoTR3JhbnRDb25zZW50UmVxdWVzdBI2Cgdjb25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52\
+    MS5Db25zZW50Ugdjb25zZW50Eh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJOChRHcmFudENvbnNlbnRSZXNwb25zZRI2\
+    Cgdjb25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ugdjb25zZW50Ik0KFFJldm9rZUNvbnNlbnRSZXF1\
+    ZXN0Eh0KCmNvbnNlbnRfaWQYASABKAlSCWNvbnNlbnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbiJPChVSZXZva2VDb25zZW50\
+    UmVzcG9uc2USNgoHY29uc2VudBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuQ29uc2VudFIHY29uc2VudCIyChFHZXRDb25z\
+    ZW50UmVxdWVzdBIdCgpjb25zZW50X2lkGAEgASgJUgljb25zZW50SWQiTAoSR2V0Q29uc2VudFJlc3BvbnNlEjYKB2NvbnNlbnQY\
+    ASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvbnNlbnRSB2NvbnNlbnQinQEKE0xpc3RDb25zZW50c1JlcXVlc3QSHwoLY3Vz\
+    dG9tZXJfaWQYASABKAlSCmN1c3RvbWVySWQSKQoQaW5jbHVkZV9pbmFjdGl2ZRgCIAEoCFIPaW5jbHVkZUluYWN0aXZlEhsKCXBh\
+    Z2Vfc2l6ZRgDIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgEIAEoCVIJcGFnZVRva2VuIngKFExpc3RDb25zZW50c1Jlc3Bv\
+    bnNlEjgKCGNvbnNlbnRzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ughjb25zZW50cxImCg9uZXh0X3BhZ2Vf\
+    dG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4ikQEKG0NvdW50Q3VzdG9tZXJzU2VydmVkUmVxdWVzdBI4Cgljb21tb2RpdHkYASAB\
+    KA4yGi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21tb2RpdHkSOAoKYXNfb2ZfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90\
+    b2J1Zi5UaW1lc3RhbXBSCGFzT2ZUaW1lIpYCChxDb3VudEN1c3RvbWVyc1NlcnZlZFJlc3BvbnNlEikKEGN1c3RvbWVyc19zZXJ2\
+    ZWQYASABKANSD2N1c3RvbWVyc1NlcnZlZBInCg9yZWd1bGF0ZWRfY291bnQYAiABKANSDnJlZ3VsYXRlZENvdW50Ei4KE25vbl9y\
+    ZWd1bGF0ZWRfY291bnQYAyABKANSEW5vblJlZ3VsYXRlZENvdW50EjgKCmFzX29mX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9i\
+    dWYuVGltZXN0YW1wUghhc09mVGltZRI4Cgljb21tb2RpdHkYBSABKA4yGi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21t\
+    b2RpdHkieQoaQ3JlYXRlTWFya2V0U2VnbWVudFJlcXVlc3QSPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEu\
+    TWFya2V0U2VnbWVudFIHc2VnbWVudBIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiWwobQ3JlYXRlTWFya2V0U2VnbWVu\
+    dFJlc3BvbnNlEjwKB3NlZ21lbnQYASABKAsyIi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldFNlZ21lbnRSB3NlZ21lbnQiOAoX\
+    R2V0TWFya2V0U2VnbWVudFJlcXVlc3QSHQoKc2VnbWVudF9pZBgBIAEoCVIJc2VnbWVudElkIlgKGEdldE1hcmtldFNlZ21lbnRS\
+    ZXNwb25zZRI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdtZW50UgdzZWdtZW50IpcBChpV\
+    cGRhdGVNYXJrZXRTZWdtZW50UmVxdWVzdBI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdt\
+    ZW50UgdzZWdtZW50EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJb\
+    ChtVcGRhdGVNYXJrZXRTZWdtZW50UmVzcG9uc2USPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0\
+    U2VnbWVudFIHc2VnbWVudCJvChlMaXN0TWFya2V0U2VnbWVudHNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIGZmlsdGVyEhsKCXBh\
+    Z2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJcGFnZVRva2VuIoQBChpMaXN0TWFya2V0U2VnbWVu\
+    dHNSZXNwb25zZRI+CghzZWdtZW50cxgBIAMoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0U2VnbWVudFIIc2VnbWVudHMS\
+    JgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIjsKGkRlbGV0ZU1hcmtldFNlZ21lbnRSZXF1ZXN0Eh0KCnNl\
+    Z21lbnRfaWQYASABKAlSCXNlZ21lbnRJZCIdChtEZWxldGVNYXJrZXRTZWdtZW50UmVzcG9uc2UigwEKHkNyZWF0ZU1hcmtldGlu\
+    Z0NhbXBhaWduUmVxdWVzdBJCCghjYW1wYWlnbhgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25S\
+    CGNhbXBhaWduEh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJlCh9DcmVhdGVNYXJrZXRpbmdDYW1wYWlnblJlc3BvbnNl\
+    EkIKCGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRpbmdDYW1wYWlnblIIY2FtcGFpZ24iPgobR2V0\
+    TWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0Eh8KC2NhbXBhaWduX2lkGAEgASgJUgpjYW1wYWlnbklkImIKHEdldE1hcmtldGluZ0Nh\
+    bXBhaWduUmVzcG9uc2USQgoIY2FtcGFpZ24YASABKAsyJi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghj\
+    YW1wYWlnbiKhAQoeVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0EkIKCGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0\
+    b21lci52MS5NYXJrZXRpbmdDYW1wYWlnblIIY2FtcGFpZ24SOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYu\
+    RmllbGRNYXNrUgp1cGRhdGVNYXNrImUKH1VwZGF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USQgoIY2FtcGFpZ24YASABKAsy\
+    Ji5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghjYW1wYWlnbiJzCh1MaXN0TWFya2V0aW5nQ2FtcGFpZ25z\
+    UmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYAiABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4Y\
+    AyABKAlSCXBhZ2VUb2tlbiKOAQoeTGlzdE1hcmtldGluZ0NhbXBhaWduc1Jlc3BvbnNlEkQKCWNhbXBhaWducxgBIAMoCzImLnF1\
+    YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25SCWNhbXBhaWducxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5l\
+    eHRQYWdlVG9rZW4iQQoeRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0Eh8KC2NhbXBhaWduX2lkGAEgASgJUgpjYW1wYWln\
+    bklkIiEKH0RlbGV0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2UiegobTGlzdENhbXBhaWduQXVkaWVuY2VSZXF1ZXN0Eh8KC2Nh\
+    bXBhaWduX2lkGAEgASgJUgpjYW1wYWlnbklkEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEo\
+    CVIJcGFnZVRva2VuIrQBChxMaXN0Q2FtcGFpZ25BdWRpZW5jZVJlc3BvbnNlEkUKB21lbWJlcnMYASADKAsyKy5xdWFudHVtLmN1\
+    c3RvbWVyLnYxLkNhbXBhaWduQXVkaWVuY2VNZW1iZXJSB21lbWJlcnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFn\
+    ZVRva2VuEiUKDmV4Y2x1ZGVkX2NvdW50GAMgASgDUg1leGNsdWRlZENvdW50IocBCh1DcmVhdGVTYWxlc09wcG9ydHVuaXR5UmVx\
+    dWVzdBJHCgtvcHBvcnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5p\
+    dHkSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImkKHkNyZWF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXNwb25zZRJHCgtvcHBv\
+    cnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkiQwoaR2V0U2Fs\
+    ZXNPcHBvcnR1bml0eVJlcXVlc3QSJQoOb3Bwb3J0dW5pdHlfaWQYASABKAlSDW9wcG9ydHVuaXR5SWQiZgobR2V0U2FsZXNPcHBv\
+    cnR1bml0eVJlc3BvbnNlEkcKC29wcG9ydHVuaXR5GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TYWxlc09wcG9ydHVuaXR5\
+    UgtvcHBvcnR1bml0eSKlAQodVXBkYXRlU2FsZXNPcHBvcnR1bml0eVJlcXVlc3QSRwoLb3Bwb3J0dW5pdHkYASABKAsyJS5xdWFu\
+    dHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xl\
+    LnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJpCh5VcGRhdGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USRwoLb3Bwb3J0\
+    dW5pdHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5Io4BCh1MaXN0U2Fs\
+    ZXNPcHBvcnR1bml0aWVzUmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIZCghvcmRlcl9ieRgCIAEoCVIHb3JkZXJCeRIb\
+    CglwYWdlX3NpemUYAyABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YBCABKAlSCXBhZ2VUb2tlbiKVAQoeTGlzdFNhbGVzT3Bw\
+    b3J0dW5pdGllc1Jlc3BvbnNlEksKDW9wcG9ydHVuaXRpZXMYASADKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0\
+    dW5pdHlSDW9wcG9ydHVuaXRpZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIkYKHURlbGV0ZVNhbGVz\
+    T3Bwb3J0dW5pdHlSZXF1ZXN0EiUKDm9wcG9ydHVuaXR5X2lkGAEgASgJUg1vcHBvcnR1bml0eUlkIiAKHkRlbGV0ZVNhbGVzT3Bw\
+    b3J0dW5pdHlSZXNwb25zZSKkAQohVHJhbnNpdGlvbk9wcG9ydHVuaXR5U3RhZ2VSZXF1ZXN0EiUKDm9wcG9ydHVuaXR5X2lkGAEg\
+    ASgJUg1vcHBvcnR1bml0eUlkEkAKCHRvX3N0YWdlGAIgASgOMiUucXVhbnR1bS5jdXN0b21lci52MS5PcHBvcnR1bml0eVN0YWdl\
+    Ugd0b1N0YWdlEhYKBnJlYXNvbhgDIAEoCVIGcmVhc29uIm0KIlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlUmVzcG9uc2USRwoL\
+    b3Bwb3J0dW5pdHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5IocBCh5D\
+    cmVhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29t\
+    cGV0aXRvclByb2ZpbGVSCmNvbXBldGl0b3ISHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImkKH0NyZWF0ZUNvbXBldGl0\
+    b3JQcm9maWxlUmVzcG9uc2USRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2Zp\
+    bGVSCmNvbXBldGl0b3IiQgobR2V0Q29tcGV0aXRvclByb2ZpbGVSZXF1ZXN0EiMKDWNvbXBldGl0b3JfaWQYASABKAlSDGNvbXBl\
+    dGl0b3JJZCJmChxHZXRDb21wZXRpdG9yUHJvZmlsZVJlc3BvbnNlEkYKCmNvbXBldGl0b3IYASABKAsyJi5xdWFudHVtLmN1c3Rv\
+    bWVyLnYxLkNvbXBldGl0b3JQcm9maWxlUgpjb21wZXRpdG9yIqUBCh5VcGRhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSRgoK\
+    Y29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVSCmNvbXBldGl0b3ISOwoLdXBk\
+    YXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrImkKH1VwZGF0ZUNvbXBldGl0b3JQ\
     cm9maWxlUmVzcG9uc2USRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVS\
-    CmNvbXBldGl0b3IiQgobR2V0Q29tcGV0aXRvclByb2ZpbGVSZXF1ZXN0EiMKDWNvbXBldGl0b3JfaWQYASABKAlSDGNvbXBldGl0\
-    b3JJZCJmChxHZXRDb21wZXRpdG9yUHJvZmlsZVJlc3BvbnNlEkYKCmNvbXBldGl0b3IYASABKAsyJi5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLkNvbXBldGl0b3JQcm9maWxlUgpjb21wZXRpdG9yIqUBCh5VcGRhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSRgoKY29t\
-    cGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVSCmNvbXBldGl0b3ISOwoLdXBkYXRl\
-    X21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrImkKH1VwZGF0ZUNvbXBldGl0b3JQcm9m\
-    aWxlUmVzcG9uc2USRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVSCmNv\
-    bXBldGl0b3IicwodTGlzdENvbXBldGl0b3JQcm9maWxlc1JlcXVlc3QSFgoGZmlsdGVyGAEgASgJUgZmaWx0ZXISGwoJcGFnZV9z\
-    aXplGAIgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAMgASgJUglwYWdlVG9rZW4ikgEKHkxpc3RDb21wZXRpdG9yUHJvZmls\
-    ZXNSZXNwb25zZRJICgtjb21wZXRpdG9ycxgBIAMoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVSC2Nv\
-    bXBldGl0b3JzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJFCh5EZWxldGVDb21wZXRpdG9yUHJvZmls\
-    ZVJlcXVlc3QSIwoNY29tcGV0aXRvcl9pZBgBIAEoCVIMY29tcGV0aXRvcklkIiEKH0RlbGV0ZUNvbXBldGl0b3JQcm9maWxlUmVz\
-    cG9uc2UyjzQKD0N1c3RvbWVyU2VydmljZRJpCg5DcmVhdGVDdXN0b21lchIqLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlQ3Vz\
-    dG9tZXJSZXF1ZXN0GisucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDdXN0b21lclJlc3BvbnNlEmAKC0dldEN1c3RvbWVyEicu\
-    cXVhbnR1bS5jdXN0b21lci52MS5HZXRDdXN0b21lclJlcXVlc3QaKC5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyUmVz\
-    cG9uc2UScgoRQmF0Y2hHZXRDdXN0b21lcnMSLS5xdWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0Q3VzdG9tZXJzUmVxdWVzdBou\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRDdXN0b21lcnNSZXNwb25zZRJpCg5VcGRhdGVDdXN0b21lchIqLnF1YW50dW0u\
-    Y3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJSZXF1ZXN0GisucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVDdXN0b21lclJlc3Bv\
-    bnNlEmYKDUxpc3RDdXN0b21lcnMSKS5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDdXN0b21lcnNSZXF1ZXN0GioucXVhbnR1bS5j\
-    dXN0b21lci52MS5MaXN0Q3VzdG9tZXJzUmVzcG9uc2USfgoVQ3JlYXRlQ3VzdG9tZXJBY2NvdW50EjEucXVhbnR1bS5jdXN0b21l\
-    ci52MS5DcmVhdGVDdXN0b21lckFjY291bnRSZXF1ZXN0GjIucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDdXN0b21lckFjY291\
-    bnRSZXNwb25zZRJ1ChJHZXRDdXN0b21lckFjY291bnQSLi5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyQWNjb3VudFJl\
-    cXVlc3QaLy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEn4KFVVwZGF0ZUN1c3RvbWVyQWNj\
-    b3VudBIxLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVxdWVzdBoyLnF1YW50dW0uY3VzdG9tZXIu\
-    djEuVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVzcG9uc2USewoUTGlzdEN1c3RvbWVyQWNjb3VudHMSMC5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLkxpc3RDdXN0b21lckFjY291bnRzUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEN1c3RvbWVyQWNjb3VudHNS\
-    ZXNwb25zZRJ7ChRDbG9zZUN1c3RvbWVyQWNjb3VudBIwLnF1YW50dW0uY3VzdG9tZXIudjEuQ2xvc2VDdXN0b21lckFjY291bnRS\
-    ZXF1ZXN0GjEucXVhbnR1bS5jdXN0b21lci52MS5DbG9zZUN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEmYKDUNyZWF0ZVByZW1pc2US\
-    KS5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByZW1pc2VSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVQcmVt\
-    aXNlUmVzcG9uc2USXQoKR2V0UHJlbWlzZRImLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJlbWlzZVJlcXVlc3QaJy5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLkdldFByZW1pc2VSZXNwb25zZRJvChBCYXRjaEdldFByZW1pc2VzEiwucXVhbnR1bS5jdXN0b21lci52MS5C\
-    YXRjaEdldFByZW1pc2VzUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRQcmVtaXNlc1Jlc3BvbnNlEmYKDVVw\
-    ZGF0ZVByZW1pc2USKS5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByZW1pc2VSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21lci52\
-    MS5VcGRhdGVQcmVtaXNlUmVzcG9uc2USYwoMTGlzdFByZW1pc2VzEigucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlzZXNS\
-    ZXF1ZXN0GikucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlzZXNSZXNwb25zZRKBAQoWQ3JlYXRlU2VydmljZUFncmVlbWVu\
-    dBIyLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYx\
-    LkNyZWF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJ4ChNHZXRTZXJ2aWNlQWdyZWVtZW50Ei8ucXVhbnR1bS5jdXN0b21lci52\
-    MS5HZXRTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0U2VydmljZUFncmVlbWVudFJlc3Bv\
-    bnNlEoEBChZVcGRhdGVTZXJ2aWNlQWdyZWVtZW50EjIucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVTZXJ2aWNlQWdyZWVtZW50\
-    UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlU2VydmljZUFncmVlbWVudFJlc3BvbnNlEn4KFUxpc3RTZXJ2aWNl\
-    QWdyZWVtZW50cxIxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVxdWVzdBoyLnF1YW50dW0uY3Vz\
-    dG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVzcG9uc2USigEKGVRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnQSNS5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLlRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0GjYucXVhbnR1bS5jdXN0b21lci52MS5UZXJt\
-    aW5hdGVTZXJ2aWNlQWdyZWVtZW50UmVzcG9uc2USZgoNQ3JlYXRlUHJvZHVjdBIpLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRl\
-    UHJvZHVjdFJlcXVlc3QaKi5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByb2R1Y3RSZXNwb25zZRJdCgpHZXRQcm9kdWN0EiYu\
-    cXVhbnR1bS5jdXN0b21lci52MS5HZXRQcm9kdWN0UmVxdWVzdBonLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJvZHVjdFJlc3Bv\
-    bnNlEm8KEEJhdGNoR2V0UHJvZHVjdHMSLC5xdWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0UHJvZHVjdHNSZXF1ZXN0Gi0ucXVh\
-    bnR1bS5jdXN0b21lci52MS5CYXRjaEdldFByb2R1Y3RzUmVzcG9uc2USZgoNVXBkYXRlUHJvZHVjdBIpLnF1YW50dW0uY3VzdG9t\
-    ZXIudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaKi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByb2R1Y3RSZXNwb25zZRJjCgxM\
-    aXN0UHJvZHVjdHMSKC5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaKS5xdWFudHVtLmN1c3RvbWVyLnYx\
-    Lkxpc3RQcm9kdWN0c1Jlc3BvbnNlEnIKEUNyZWF0ZUludGVyYWN0aW9uEi0ucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVJbnRl\
-    cmFjdGlvblJlcXVlc3QaLi5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUludGVyYWN0aW9uUmVzcG9uc2USaQoOR2V0SW50ZXJh\
-    Y3Rpb24SKi5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEludGVyYWN0aW9uUmVxdWVzdBorLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0\
-    SW50ZXJhY3Rpb25SZXNwb25zZRJvChBMaXN0SW50ZXJhY3Rpb25zEiwucXVhbnR1bS5jdXN0b21lci52MS5MaXN0SW50ZXJhY3Rp\
-    b25zUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEludGVyYWN0aW9uc1Jlc3BvbnNlEmMKDEdyYW50Q29uc2VudBIo\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuR3JhbnRDb25zZW50UmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIudjEuR3JhbnRDb25zZW50\
-    UmVzcG9uc2USZgoNUmV2b2tlQ29uc2VudBIpLnF1YW50dW0uY3VzdG9tZXIudjEuUmV2b2tlQ29uc2VudFJlcXVlc3QaKi5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLlJldm9rZUNvbnNlbnRSZXNwb25zZRJdCgpHZXRDb25zZW50EiYucXVhbnR1bS5jdXN0b21lci52MS5H\
-    ZXRDb25zZW50UmVxdWVzdBonLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q29uc2VudFJlc3BvbnNlEmMKDExpc3RDb25zZW50cxIo\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbnNlbnRzUmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbnNlbnRz\
-    UmVzcG9uc2USewoUQ291bnRDdXN0b21lcnNTZXJ2ZWQSMC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvdW50Q3VzdG9tZXJzU2VydmVk\
-    UmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuQ291bnRDdXN0b21lcnNTZXJ2ZWRSZXNwb25zZRJ4ChNDcmVhdGVNYXJrZXRT\
-    ZWdtZW50Ei8ucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRTZWdtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9tZXIu\
-    djEuQ3JlYXRlTWFya2V0U2VnbWVudFJlc3BvbnNlEm8KEEdldE1hcmtldFNlZ21lbnQSLC5xdWFudHVtLmN1c3RvbWVyLnYxLkdl\
-    dE1hcmtldFNlZ21lbnRSZXF1ZXN0Gi0ucXVhbnR1bS5jdXN0b21lci52MS5HZXRNYXJrZXRTZWdtZW50UmVzcG9uc2USeAoTVXBk\
-    YXRlTWFya2V0U2VnbWVudBIvLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlTWFya2V0U2VnbWVudFJlcXVlc3QaMC5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLlVwZGF0ZU1hcmtldFNlZ21lbnRSZXNwb25zZRJ1ChJMaXN0TWFya2V0U2VnbWVudHMSLi5xdWFudHVtLmN1\
-    c3RvbWVyLnYxLkxpc3RNYXJrZXRTZWdtZW50c1JlcXVlc3QaLy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRTZWdtZW50\
-    c1Jlc3BvbnNlEngKE0RlbGV0ZU1hcmtldFNlZ21lbnQSLy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldFNlZ21lbnRS\
-    ZXF1ZXN0GjAucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVNYXJrZXRTZWdtZW50UmVzcG9uc2UShAEKF0NyZWF0ZU1hcmtldGlu\
-    Z0NhbXBhaWduEjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QaNC5xdWFudHVtLmN1\
-    c3RvbWVyLnYxLkNyZWF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USewoUR2V0TWFya2V0aW5nQ2FtcGFpZ24SMC5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLkdldE1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0TWFya2V0aW5n\
-    Q2FtcGFpZ25SZXNwb25zZRKEAQoXVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ24SMy5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZU1h\
-    cmtldGluZ0NhbXBhaWduUmVxdWVzdBo0LnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNwb25z\
-    ZRKBAQoWTGlzdE1hcmtldGluZ0NhbXBhaWducxIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdE1hcmtldGluZ0NhbXBhaWduc1Jl\
-    cXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRpbmdDYW1wYWlnbnNSZXNwb25zZRKEAQoXRGVsZXRlTWFya2V0\
-    aW5nQ2FtcGFpZ24SMy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBo0LnF1YW50dW0u\
-    Y3VzdG9tZXIudjEuRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNwb25zZRJ7ChRMaXN0Q2FtcGFpZ25BdWRpZW5jZRIwLnF1YW50\
-    dW0uY3VzdG9tZXIudjEuTGlzdENhbXBhaWduQXVkaWVuY2VSZXF1ZXN0GjEucXVhbnR1bS5jdXN0b21lci52MS5MaXN0Q2FtcGFp\
-    Z25BdWRpZW5jZVJlc3BvbnNlEoEBChZDcmVhdGVTYWxlc09wcG9ydHVuaXR5EjIucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVT\
-    YWxlc09wcG9ydHVuaXR5UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2FsZXNPcHBvcnR1bml0eVJlc3BvbnNl\
-    EngKE0dldFNhbGVzT3Bwb3J0dW5pdHkSLy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldFNhbGVzT3Bwb3J0dW5pdHlSZXF1ZXN0GjAu\
-    cXVhbnR1bS5jdXN0b21lci52MS5HZXRTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USgQEKFlVwZGF0ZVNhbGVzT3Bwb3J0dW5pdHkS\
-    Mi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5V\
-    cGRhdGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USgQEKFkxpc3RTYWxlc09wcG9ydHVuaXRpZXMSMi5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLkxpc3RTYWxlc09wcG9ydHVuaXRpZXNSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5MaXN0U2FsZXNPcHBvcnR1bml0\
-    aWVzUmVzcG9uc2USgQEKFkRlbGV0ZVNhbGVzT3Bwb3J0dW5pdHkSMi5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZVNhbGVzT3Bw\
-    b3J0dW5pdHlSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USjQEKGlRy\
-    YW5zaXRpb25PcHBvcnR1bml0eVN0YWdlEjYucXVhbnR1bS5jdXN0b21lci52MS5UcmFuc2l0aW9uT3Bwb3J0dW5pdHlTdGFnZVJl\
-    cXVlc3QaNy5xdWFudHVtLmN1c3RvbWVyLnYxLlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlUmVzcG9uc2UShAEKF0NyZWF0ZUNv\
-    bXBldGl0b3JQcm9maWxlEjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QaNC5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUNvbXBldGl0b3JQcm9maWxlUmVzcG9uc2USewoUR2V0Q29tcGV0aXRvclByb2ZpbGUSMC5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLkdldENvbXBldGl0b3JQcm9maWxlUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q29t\
-    cGV0aXRvclByb2ZpbGVSZXNwb25zZRKEAQoXVXBkYXRlQ29tcGV0aXRvclByb2ZpbGUSMy5xdWFudHVtLmN1c3RvbWVyLnYxLlVw\
-    ZGF0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBo0LnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ29tcGV0aXRvclByb2ZpbGVS\
-    ZXNwb25zZRKBAQoWTGlzdENvbXBldGl0b3JQcm9maWxlcxIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbXBldGl0b3JQcm9m\
-    aWxlc1JlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDb21wZXRpdG9yUHJvZmlsZXNSZXNwb25zZRKEAQoXRGVsZXRl\
-    Q29tcGV0aXRvclByb2ZpbGUSMy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBo0LnF1\
-    YW50dW0uY3VzdG9tZXIudjEuRGVsZXRlQ29tcGV0aXRvclByb2ZpbGVSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEigucXVh\
-    bnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikucXVhbnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNSZXNw\
-    b25zZWIGcHJvdG8z
+    CmNvbXBldGl0b3IicwodTGlzdENvbXBldGl0b3JQcm9maWxlc1JlcXVlc3QSFgoGZmlsdGVyGAEgASgJUgZmaWx0ZXISGwoJcGFn\
+    ZV9zaXplGAIgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAMgASgJUglwYWdlVG9rZW4ikgEKHkxpc3RDb21wZXRpdG9yUHJv\
+    ZmlsZXNSZXNwb25zZRJICgtjb21wZXRpdG9ycxgBIAMoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVS\
+    C2NvbXBldGl0b3JzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJFCh5EZWxldGVDb21wZXRpdG9yUHJv\
+    ZmlsZVJlcXVlc3QSIwoNY29tcGV0aXRvcl9pZBgBIAEoCVIMY29tcGV0aXRvcklkIiEKH0RlbGV0ZUNvbXBldGl0b3JQcm9maWxl\
+    UmVzcG9uc2UyjzQKD0N1c3RvbWVyU2VydmljZRJpCg5DcmVhdGVDdXN0b21lchIqLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRl\
+    Q3VzdG9tZXJSZXF1ZXN0GisucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDdXN0b21lclJlc3BvbnNlEmAKC0dldEN1c3RvbWVy\
+    EicucXVhbnR1bS5jdXN0b21lci52MS5HZXRDdXN0b21lclJlcXVlc3QaKC5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVy\
+    UmVzcG9uc2UScgoRQmF0Y2hHZXRDdXN0b21lcnMSLS5xdWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0Q3VzdG9tZXJzUmVxdWVz\
+    dBouLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRDdXN0b21lcnNSZXNwb25zZRJpCg5VcGRhdGVDdXN0b21lchIqLnF1YW50\
+    dW0uY3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJSZXF1ZXN0GisucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVDdXN0b21lclJl\
+    c3BvbnNlEmYKDUxpc3RDdXN0b21lcnMSKS5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDdXN0b21lcnNSZXF1ZXN0GioucXVhbnR1\
+    bS5jdXN0b21lci52MS5MaXN0Q3VzdG9tZXJzUmVzcG9uc2USfgoVQ3JlYXRlQ3VzdG9tZXJBY2NvdW50EjEucXVhbnR1bS5jdXN0\
+    b21lci52MS5DcmVhdGVDdXN0b21lckFjY291bnRSZXF1ZXN0GjIucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDdXN0b21lckFj\
+    Y291bnRSZXNwb25zZRJ1ChJHZXRDdXN0b21lckFjY291bnQSLi5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyQWNjb3Vu\
+    dFJlcXVlc3QaLy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEn4KFVVwZGF0ZUN1c3RvbWVy\
+    QWNjb3VudBIxLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVxdWVzdBoyLnF1YW50dW0uY3VzdG9t\
+    ZXIudjEuVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVzcG9uc2USewoUTGlzdEN1c3RvbWVyQWNjb3VudHMSMC5xdWFudHVtLmN1c3Rv\
+    bWVyLnYxLkxpc3RDdXN0b21lckFjY291bnRzUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEN1c3RvbWVyQWNjb3Vu\
+    dHNSZXNwb25zZRJ7ChRDbG9zZUN1c3RvbWVyQWNjb3VudBIwLnF1YW50dW0uY3VzdG9tZXIudjEuQ2xvc2VDdXN0b21lckFjY291\
+    bnRSZXF1ZXN0GjEucXVhbnR1bS5jdXN0b21lci52MS5DbG9zZUN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEmYKDUNyZWF0ZVByZW1p\
+    c2USKS5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByZW1pc2VSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVQ\
+    cmVtaXNlUmVzcG9uc2USXQoKR2V0UHJlbWlzZRImLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJlbWlzZVJlcXVlc3QaJy5xdWFu\
+    dHVtLmN1c3RvbWVyLnYxLkdldFByZW1pc2VSZXNwb25zZRJvChBCYXRjaEdldFByZW1pc2VzEiwucXVhbnR1bS5jdXN0b21lci52\
+    MS5CYXRjaEdldFByZW1pc2VzUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRQcmVtaXNlc1Jlc3BvbnNlEmYK\
+    DVVwZGF0ZVByZW1pc2USKS5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByZW1pc2VSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21l\
+    ci52MS5VcGRhdGVQcmVtaXNlUmVzcG9uc2USYwoMTGlzdFByZW1pc2VzEigucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlz\
+    ZXNSZXF1ZXN0GikucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlzZXNSZXNwb25zZRKBAQoWQ3JlYXRlU2VydmljZUFncmVl\
+    bWVudBIyLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVy\
+    LnYxLkNyZWF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJ4ChNHZXRTZXJ2aWNlQWdyZWVtZW50Ei8ucXVhbnR1bS5jdXN0b21l\
+    ci52MS5HZXRTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0U2VydmljZUFncmVlbWVudFJl\
+    c3BvbnNlEoEBChZVcGRhdGVTZXJ2aWNlQWdyZWVtZW50EjIucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVTZXJ2aWNlQWdyZWVt\
+    ZW50UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlU2VydmljZUFncmVlbWVudFJlc3BvbnNlEn4KFUxpc3RTZXJ2\
+    aWNlQWdyZWVtZW50cxIxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVxdWVzdBoyLnF1YW50dW0u\
+    Y3VzdG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVzcG9uc2USigEKGVRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnQSNS5x\
+    dWFudHVtLmN1c3RvbWVyLnYxLlRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0GjYucXVhbnR1bS5jdXN0b21lci52MS5U\
+    ZXJtaW5hdGVTZXJ2aWNlQWdyZWVtZW50UmVzcG9uc2USZgoNQ3JlYXRlUHJvZHVjdBIpLnF1YW50dW0uY3VzdG9tZXIudjEuQ3Jl\
+    YXRlUHJvZHVjdFJlcXVlc3QaKi5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByb2R1Y3RSZXNwb25zZRJdCgpHZXRQcm9kdWN0\
+    EiYucXVhbnR1bS5jdXN0b21lci52MS5HZXRQcm9kdWN0UmVxdWVzdBonLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJvZHVjdFJl\
+    c3BvbnNlEm8KEEJhdGNoR2V0UHJvZHVjdHMSLC5xdWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0UHJvZHVjdHNSZXF1ZXN0Gi0u\
+    cXVhbnR1bS5jdXN0b21lci52MS5CYXRjaEdldFByb2R1Y3RzUmVzcG9uc2USZgoNVXBkYXRlUHJvZHVjdBIpLnF1YW50dW0uY3Vz\
+    dG9tZXIudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaKi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByb2R1Y3RSZXNwb25zZRJj\
+    CgxMaXN0UHJvZHVjdHMSKC5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaKS5xdWFudHVtLmN1c3RvbWVy\
+    LnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlEnIKEUNyZWF0ZUludGVyYWN0aW9uEi0ucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVJ\
+    bnRlcmFjdGlvblJlcXVlc3QaLi5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUludGVyYWN0aW9uUmVzcG9uc2USaQoOR2V0SW50\
+    ZXJhY3Rpb24SKi5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEludGVyYWN0aW9uUmVxdWVzdBorLnF1YW50dW0uY3VzdG9tZXIudjEu\
+    R2V0SW50ZXJhY3Rpb25SZXNwb25zZRJvChBMaXN0SW50ZXJhY3Rpb25zEiwucXVhbnR1bS5jdXN0b21lci52MS5MaXN0SW50ZXJh\
+    Y3Rpb25zUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEludGVyYWN0aW9uc1Jlc3BvbnNlEmMKDEdyYW50Q29uc2Vu\
+    dBIoLnF1YW50dW0uY3VzdG9tZXIudjEuR3JhbnRDb25zZW50UmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIudjEuR3JhbnRDb25z\
+    ZW50UmVzcG9uc2USZgoNUmV2b2tlQ29uc2VudBIpLnF1YW50dW0uY3VzdG9tZXIudjEuUmV2b2tlQ29uc2VudFJlcXVlc3QaKi5x\
+    dWFudHVtLmN1c3RvbWVyLnYxLlJldm9rZUNvbnNlbnRSZXNwb25zZRJdCgpHZXRDb25zZW50EiYucXVhbnR1bS5jdXN0b21lci52\
+    MS5HZXRDb25zZW50UmVxdWVzdBonLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q29uc2VudFJlc3BvbnNlEmMKDExpc3RDb25zZW50\
+    cxIoLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbnNlbnRzUmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbnNl\
+    bnRzUmVzcG9uc2USewoUQ291bnRDdXN0b21lcnNTZXJ2ZWQSMC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvdW50Q3VzdG9tZXJzU2Vy\
+    dmVkUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuQ291bnRDdXN0b21lcnNTZXJ2ZWRSZXNwb25zZRJ4ChNDcmVhdGVNYXJr\
+    ZXRTZWdtZW50Ei8ucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRTZWdtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9t\
+    ZXIudjEuQ3JlYXRlTWFya2V0U2VnbWVudFJlc3BvbnNlEm8KEEdldE1hcmtldFNlZ21lbnQSLC5xdWFudHVtLmN1c3RvbWVyLnYx\
+    LkdldE1hcmtldFNlZ21lbnRSZXF1ZXN0Gi0ucXVhbnR1bS5jdXN0b21lci52MS5HZXRNYXJrZXRTZWdtZW50UmVzcG9uc2USeAoT\
+    VXBkYXRlTWFya2V0U2VnbWVudBIvLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlTWFya2V0U2VnbWVudFJlcXVlc3QaMC5xdWFu\
+    dHVtLmN1c3RvbWVyLnYxLlVwZGF0ZU1hcmtldFNlZ21lbnRSZXNwb25zZRJ1ChJMaXN0TWFya2V0U2VnbWVudHMSLi5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRTZWdtZW50c1JlcXVlc3QaLy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRTZWdt\
+    ZW50c1Jlc3BvbnNlEngKE0RlbGV0ZU1hcmtldFNlZ21lbnQSLy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldFNlZ21l\
+    bnRSZXF1ZXN0GjAucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVNYXJrZXRTZWdtZW50UmVzcG9uc2UShAEKF0NyZWF0ZU1hcmtl\
+    dGluZ0NhbXBhaWduEjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QaNC5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLkNyZWF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USewoUR2V0TWFya2V0aW5nQ2FtcGFpZ24SMC5xdWFu\
+    dHVtLmN1c3RvbWVyLnYxLkdldE1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0TWFya2V0\
+    aW5nQ2FtcGFpZ25SZXNwb25zZRKEAQoXVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ24SMy5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0\
+    ZU1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBo0LnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNw\
+    b25zZRKBAQoWTGlzdE1hcmtldGluZ0NhbXBhaWducxIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdE1hcmtldGluZ0NhbXBhaWdu\
+    c1JlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRpbmdDYW1wYWlnbnNSZXNwb25zZRKEAQoXRGVsZXRlTWFy\
+    a2V0aW5nQ2FtcGFpZ24SMy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBo0LnF1YW50\
+    dW0uY3VzdG9tZXIudjEuRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNwb25zZRJ7ChRMaXN0Q2FtcGFpZ25BdWRpZW5jZRIwLnF1\
+    YW50dW0uY3VzdG9tZXIudjEuTGlzdENhbXBhaWduQXVkaWVuY2VSZXF1ZXN0GjEucXVhbnR1bS5jdXN0b21lci52MS5MaXN0Q2Ft\
+    cGFpZ25BdWRpZW5jZVJlc3BvbnNlEoEBChZDcmVhdGVTYWxlc09wcG9ydHVuaXR5EjIucXVhbnR1bS5jdXN0b21lci52MS5DcmVh\
+    dGVTYWxlc09wcG9ydHVuaXR5UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2FsZXNPcHBvcnR1bml0eVJlc3Bv\
+    bnNlEngKE0dldFNhbGVzT3Bwb3J0dW5pdHkSLy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldFNhbGVzT3Bwb3J0dW5pdHlSZXF1ZXN0\
+    GjAucXVhbnR1bS5jdXN0b21lci52MS5HZXRTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USgQEKFlVwZGF0ZVNhbGVzT3Bwb3J0dW5p\
+    dHkSMi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52\
+    MS5VcGRhdGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USgQEKFkxpc3RTYWxlc09wcG9ydHVuaXRpZXMSMi5xdWFudHVtLmN1c3Rv\
+    bWVyLnYxLkxpc3RTYWxlc09wcG9ydHVuaXRpZXNSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5MaXN0U2FsZXNPcHBvcnR1\
+    bml0aWVzUmVzcG9uc2USgQEKFkRlbGV0ZVNhbGVzT3Bwb3J0dW5pdHkSMi5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZVNhbGVz\
+    T3Bwb3J0dW5pdHlSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USjQEK\
+    GlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlEjYucXVhbnR1bS5jdXN0b21lci52MS5UcmFuc2l0aW9uT3Bwb3J0dW5pdHlTdGFn\
+    ZVJlcXVlc3QaNy5xdWFudHVtLmN1c3RvbWVyLnYxLlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlUmVzcG9uc2UShAEKF0NyZWF0\
+    ZUNvbXBldGl0b3JQcm9maWxlEjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QaNC5x\
+    dWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUNvbXBldGl0b3JQcm9maWxlUmVzcG9uc2USewoUR2V0Q29tcGV0aXRvclByb2ZpbGUS\
+    MC5xdWFudHVtLmN1c3RvbWVyLnYxLkdldENvbXBldGl0b3JQcm9maWxlUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0\
+    Q29tcGV0aXRvclByb2ZpbGVSZXNwb25zZRKEAQoXVXBkYXRlQ29tcGV0aXRvclByb2ZpbGUSMy5xdWFudHVtLmN1c3RvbWVyLnYx\
+    LlVwZGF0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBo0LnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ29tcGV0aXRvclByb2Zp\
+    bGVSZXNwb25zZRKBAQoWTGlzdENvbXBldGl0b3JQcm9maWxlcxIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbXBldGl0b3JQ\
+    cm9maWxlc1JlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDb21wZXRpdG9yUHJvZmlsZXNSZXNwb25zZRKEAQoXRGVs\
+    ZXRlQ29tcGV0aXRvclByb2ZpbGUSMy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBo0\
+    LnF1YW50dW0uY3VzdG9tZXIudjEuRGVsZXRlQ29tcGV0aXRvclByb2ZpbGVSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEigu\
+    cXVhbnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikucXVhbnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNS\
+    ZXNwb25zZWIGcHJvdG8z
     """
 )

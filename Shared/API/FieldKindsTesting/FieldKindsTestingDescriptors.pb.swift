@@ -10,4 +10,11 @@ public enum FieldKindsTestingDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files, ProtoRuntimeDescriptors.filesWithDependencies)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        Point.self,
+        FieldKinds.self,
+        FieldKinds.Inner.self,
+    ]
 }

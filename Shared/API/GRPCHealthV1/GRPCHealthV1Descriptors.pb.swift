@@ -10,4 +10,12 @@ public enum GRPCHealthV1Descriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        HealthCheckRequest.self,
+        HealthCheckResponse.self,
+        HealthListRequest.self,
+        HealthListResponse.self,
+    ]
 }

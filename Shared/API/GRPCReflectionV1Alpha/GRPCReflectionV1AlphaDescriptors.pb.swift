@@ -10,4 +10,16 @@ public enum GRPCReflectionV1AlphaDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        ServerReflectionRequest.self,
+        ExtensionRequest.self,
+        ServerReflectionResponse.self,
+        FileDescriptorResponse.self,
+        ExtensionNumberResponse.self,
+        ListServiceResponse.self,
+        ServiceResponse.self,
+        ErrorResponse.self,
+    ]
 }

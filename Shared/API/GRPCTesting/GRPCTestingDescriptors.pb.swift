@@ -12,4 +12,37 @@ public enum GRPCTestingDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        Empty.self,
+        BoolValue.self,
+        Payload.self,
+        EchoStatus.self,
+        SimpleRequest.self,
+        SimpleResponse.self,
+        StreamingInputCallRequest.self,
+        StreamingInputCallResponse.self,
+        ResponseParameters.self,
+        StreamingOutputCallRequest.self,
+        StreamingOutputCallResponse.self,
+        ReconnectParams.self,
+        ReconnectInfo.self,
+        LoadBalancerStatsRequest.self,
+        LoadBalancerStatsResponse.self,
+        LoadBalancerStatsResponse.MetadataEntry.self,
+        LoadBalancerStatsResponse.RpcMetadata.self,
+        LoadBalancerStatsResponse.MetadataByPeer.self,
+        LoadBalancerStatsResponse.RpcsByPeer.self,
+        LoadBalancerAccumulatedStatsRequest.self,
+        LoadBalancerAccumulatedStatsResponse.self,
+        LoadBalancerAccumulatedStatsResponse.MethodStats.self,
+        ClientConfigureRequest.self,
+        ClientConfigureRequest.Metadata.self,
+        ClientConfigureResponse.self,
+        MemorySize.self,
+        TestOrcaReport.self,
+        HookRequest.self,
+        HookResponse.self,
+    ]
 }

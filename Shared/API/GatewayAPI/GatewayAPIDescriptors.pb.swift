@@ -16,4 +16,28 @@ public enum GatewayAPIDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files, AssetAPIDescriptors.filesWithDependencies, CustomerAPIDescriptors.filesWithDependencies, FinanceAPIDescriptors.filesWithDependencies, MeteringAPIDescriptors.filesWithDependencies, OutageAPIDescriptors.filesWithDependencies, ProtoRuntimeDescriptors.filesWithDependencies, QuantumTypesDescriptors.filesWithDependencies)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        AgreementView.self,
+        AccountView.self,
+        MeterPointView.self,
+        PremiseView.self,
+        GetCustomerOverviewRequest.self,
+        CustomerOverview.self,
+        GetCustomerOverviewResponse.self,
+        GetPremiseOverviewRequest.self,
+        PremiseOverview.self,
+        GetPremiseOverviewResponse.self,
+        GetOutageImpactRequest.self,
+        NotificationTarget.self,
+        ImpactCounts.self,
+        OutageImpact.self,
+        GetOutageImpactResponse.self,
+        BillAccountRequest.self,
+        BillAccountResponse.self,
+        GetReliabilityReportRequest.self,
+        GetReliabilityReportResponse.self,
+        CustomersServedByScope.self,
+    ]
 }

@@ -12,4 +12,39 @@ public enum MeteringAPIDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files, ProtoRuntimeDescriptors.filesWithDependencies, QuantumTypesDescriptors.filesWithDependencies)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        MeterPoint.self,
+        MeterReading.self,
+        ConsumptionBucket.self,
+        ConsumptionProfile.self,
+        ReadingSpike.self,
+        ReadingGap.self,
+        DerTelemetrySample.self,
+        CreateMeterPointRequest.self,
+        CreateMeterPointResponse.self,
+        GetMeterPointRequest.self,
+        GetMeterPointResponse.self,
+        ListMeterPointsRequest.self,
+        ListMeterPointsResponse.self,
+        ChangeMeterPointStatusRequest.self,
+        ChangeMeterPointStatusResponse.self,
+        IngestReadingsRequest.self,
+        IngestReadingsResponse.self,
+        StreamReadingsRequest.self,
+        StreamReadingsResponse.self,
+        GetConsumptionProfileRequest.self,
+        GetConsumptionProfileResponse.self,
+        GetLatestReadingRequest.self,
+        GetLatestReadingResponse.self,
+        ValidateReadingsRequest.self,
+        ValidateReadingsResponse.self,
+        EditReadingRequest.self,
+        EditReadingResponse.self,
+        RecordDerTelemetryRequest.self,
+        RecordDerTelemetryResponse.self,
+        ListDerTelemetryRequest.self,
+        ListDerTelemetryResponse.self,
+    ]
 }

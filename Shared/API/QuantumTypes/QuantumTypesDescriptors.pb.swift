@@ -17,4 +17,25 @@ public enum QuantumTypesDescriptors {
 
     /// These files and every file they import, transitively, each once.
     public static let filesWithDependencies: [ProtoFileDescriptor] = ProtoFileDescriptor.merging(files, ProtoRuntimeDescriptors.filesWithDependencies)
+
+    /// Every message type defined in this module (e.g. for decoder fuzzing).
+    public static let messageTypes: [any ProtoMessage.Type] = [
+        AuditRecord.self,
+        ListAuditRecordsRequest.self,
+        ListAuditRecordsResponse.self,
+        TimeRange.self,
+        CalendarDate.self,
+        DateRange.self,
+        AccountingPeriod.self,
+        EnergyQuantity.self,
+        EnergyPrice.self,
+        Measurement.self,
+        GeoPoint.self,
+        BoundingBox.self,
+        PostalAddress.self,
+        RowRejection.self,
+        IngestSummary.self,
+        Money.self,
+        SectionStatus.self,
+    ]
 }

@@ -491,10 +491,18 @@ struct  Quantum__Customer__V1__ListCustomerAccountsResponse
    * Token for the next page; empty when there are no more.
    */
   char *next_page_token;
+  /*
+   * Entries of this page the separation policy left out for this caller (issue 11); 0 = none.
+   */
+  int32_t withheld_count;
+  /*
+   * The rule that left them out, e.g. "affiliate.regulated-data"; empty when none were.
+   */
+  char *withheld_rule;
 };
 #define QUANTUM__CUSTOMER__V1__LIST_CUSTOMER_ACCOUNTS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__list_customer_accounts_response__descriptor) \
-    , 0,NULL, (char *)protobuf_c_empty_string }
+    , 0,NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -882,10 +890,18 @@ struct  Quantum__Customer__V1__ListServiceAgreementsResponse
    * Token for the next page; empty when there are no more.
    */
   char *next_page_token;
+  /*
+   * Entries of this page the separation policy left out for this caller (issue 11); 0 = none.
+   */
+  int32_t withheld_count;
+  /*
+   * The rule that left them out, e.g. "affiliate.regulated-data"; empty when none were.
+   */
+  char *withheld_rule;
 };
 #define QUANTUM__CUSTOMER__V1__LIST_SERVICE_AGREEMENTS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__list_service_agreements_response__descriptor) \
-    , 0,NULL, (char *)protobuf_c_empty_string }
+    , 0,NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1234,10 +1250,18 @@ struct  Quantum__Customer__V1__ListInteractionsResponse
    * Token for the next page; empty when there are no more.
    */
   char *next_page_token;
+  /*
+   * Entries of this page the separation policy left out for this caller (issue 11); 0 = none.
+   */
+  int32_t withheld_count;
+  /*
+   * The rule that left them out, e.g. "affiliate.regulated-data"; empty when none were.
+   */
+  char *withheld_rule;
 };
 #define QUANTUM__CUSTOMER__V1__LIST_INTERACTIONS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__list_interactions_response__descriptor) \
-    , 0,NULL, (char *)protobuf_c_empty_string }
+    , 0,NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*

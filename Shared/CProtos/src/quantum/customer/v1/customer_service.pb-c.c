@@ -5785,7 +5785,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__list_customer_accounts_r
   (ProtobufCMessageInit) quantum__customer__v1__list_customer_accounts_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor quantum__customer__v1__list_customer_accounts_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor quantum__customer__v1__list_customer_accounts_response__field_descriptors[4] =
 {
   {
     "accounts",
@@ -5811,15 +5811,41 @@ static const ProtobufCFieldDescriptor quantum__customer__v1__list_customer_accou
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "withheld_count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__ListCustomerAccountsResponse, withheld_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "withheld_rule",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__ListCustomerAccountsResponse, withheld_rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned quantum__customer__v1__list_customer_accounts_response__field_indices_by_name[] = {
   0,   /* field[0] = accounts */
   1,   /* field[1] = next_page_token */
+  2,   /* field[2] = withheld_count */
+  3,   /* field[3] = withheld_rule */
 };
 static const ProtobufCIntRange quantum__customer__v1__list_customer_accounts_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor quantum__customer__v1__list_customer_accounts_response__descriptor =
 {
@@ -5829,7 +5855,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__list_customer_accounts_r
   "Quantum__Customer__V1__ListCustomerAccountsResponse",
   "quantum.customer.v1",
   sizeof(Quantum__Customer__V1__ListCustomerAccountsResponse),
-  2,
+  4,
   quantum__customer__v1__list_customer_accounts_response__field_descriptors,
   quantum__customer__v1__list_customer_accounts_response__field_indices_by_name,
   1,  quantum__customer__v1__list_customer_accounts_response__number_ranges,
@@ -6753,7 +6779,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__list_service_agreements_
   (ProtobufCMessageInit) quantum__customer__v1__list_service_agreements_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor quantum__customer__v1__list_service_agreements_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor quantum__customer__v1__list_service_agreements_response__field_descriptors[4] =
 {
   {
     "agreements",
@@ -6779,15 +6805,41 @@ static const ProtobufCFieldDescriptor quantum__customer__v1__list_service_agreem
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "withheld_count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__ListServiceAgreementsResponse, withheld_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "withheld_rule",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__ListServiceAgreementsResponse, withheld_rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned quantum__customer__v1__list_service_agreements_response__field_indices_by_name[] = {
   0,   /* field[0] = agreements */
   1,   /* field[1] = next_page_token */
+  2,   /* field[2] = withheld_count */
+  3,   /* field[3] = withheld_rule */
 };
 static const ProtobufCIntRange quantum__customer__v1__list_service_agreements_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor quantum__customer__v1__list_service_agreements_response__descriptor =
 {
@@ -6797,7 +6849,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__list_service_agreements_
   "Quantum__Customer__V1__ListServiceAgreementsResponse",
   "quantum.customer.v1",
   sizeof(Quantum__Customer__V1__ListServiceAgreementsResponse),
-  2,
+  4,
   quantum__customer__v1__list_service_agreements_response__field_descriptors,
   quantum__customer__v1__list_service_agreements_response__field_indices_by_name,
   1,  quantum__customer__v1__list_service_agreements_response__number_ranges,
@@ -7619,7 +7671,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__list_interactions_reques
   (ProtobufCMessageInit) quantum__customer__v1__list_interactions_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor quantum__customer__v1__list_interactions_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor quantum__customer__v1__list_interactions_response__field_descriptors[4] =
 {
   {
     "interactions",
@@ -7645,15 +7697,41 @@ static const ProtobufCFieldDescriptor quantum__customer__v1__list_interactions_r
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "withheld_count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__ListInteractionsResponse, withheld_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "withheld_rule",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__ListInteractionsResponse, withheld_rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned quantum__customer__v1__list_interactions_response__field_indices_by_name[] = {
   0,   /* field[0] = interactions */
   1,   /* field[1] = next_page_token */
+  2,   /* field[2] = withheld_count */
+  3,   /* field[3] = withheld_rule */
 };
 static const ProtobufCIntRange quantum__customer__v1__list_interactions_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor quantum__customer__v1__list_interactions_response__descriptor =
 {
@@ -7663,7 +7741,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__list_interactions_respon
   "Quantum__Customer__V1__ListInteractionsResponse",
   "quantum.customer.v1",
   sizeof(Quantum__Customer__V1__ListInteractionsResponse),
-  2,
+  4,
   quantum__customer__v1__list_interactions_response__field_descriptors,
   quantum__customer__v1__list_interactions_response__field_indices_by_name,
   1,  quantum__customer__v1__list_interactions_response__number_ranges,
