@@ -1,5 +1,6 @@
 import FieldKindsTesting
 import ProtoRuntime
+import FuzzSupport
 import XCTest
 
 /// Decoding hostile bytes returns an error (or some value), never a crash.
@@ -48,18 +49,5 @@ final class MalformedInputTests: XCTestCase {
         XCTAssertThrowsError(try FieldKinds(jsonString: #"{"fInt32": 3000000000}"#))
         XCTAssertThrowsError(try FieldKinds(jsonString: #"{"fColour": "COLOUR_PURPLE"}"#))
         XCTAssertThrowsError(try FieldKinds(jsonString: String(repeating: "[", count: 10_000)))
-    }
-}
-
-/// A small deterministic generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import ProtoRuntime
+import FuzzSupport
 import XCTest
 
 /// The text forms of Timestamp, Duration and bytes that proto3 JSON prescribes.

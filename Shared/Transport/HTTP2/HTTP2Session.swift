@@ -209,6 +209,10 @@ final class HTTP2Session {
                 delegate.goAwayReceived(lastStreamID: goAway.last_stream_id, errorCode: goAway.error_code, debugData: debugData)
             case NGHTTP2_PING.rawValue:
                 delegate.pingReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0)
+            case NGHTTP2_RST_STREAM.rawValue:
+                delegate.resetReceived(stream: header.stream_id)
+            case NGHTTP2_SETTINGS.rawValue:
+                if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 { delegate.settingsReceived() }
             default:
                 break
             }
@@ -235,7 +239,9 @@ enum HTTP2ErrorCode {
     static let protocolError: UInt32 = 0x1
     static let internalError: UInt32 = 0x2
     static let flowControlError: UInt32 = 0x3
+    static let frameSizeError: UInt32 = 0x6
     static let refusedStream: UInt32 = 0x7
     static let cancel: UInt32 = 0x8
+    static let compressionError: UInt32 = 0x9
     static let enhanceYourCalm: UInt32 = 0xB
 }

@@ -20,7 +20,17 @@ protocol HTTP2SessionDelegate: AnyObject {
     /// `debugData` is the GOAWAY's opaque data (gRPC servers put e.g. "too_many_pings" there).
     func goAwayReceived(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8])
     func pingReceived(ack: Bool)
+    /// The peer's SETTINGS (not an ACK) arrived; the first one completes its connection preface.
+    func settingsReceived()
+    /// The peer reset `stream` (RST_STREAM received).
+    func resetReceived(stream: Int32)
     /// nghttp2 wants DATA for `stream`: copy up to `buffer.count` bytes and set `flags`
     /// (EOF / NO_END_STREAM), or return `nil` to defer until `resumeData`.
     func readData(stream: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int?
+}
+
+/// Events only the server acts on.
+extension HTTP2SessionDelegate {
+    func settingsReceived() {}
+    func resetReceived(stream: Int32) {}
 }

@@ -5,9 +5,11 @@ protocol ConnectionLifetimeEvents: AnyObject {
     func lifetimeRequestsGracefulShutdown(grace: Duration)
     func lifetimeRequestsKeepalivePing()
     func lifetimeRequestsClose()
+    /// The peer is too slow on purpose (slowloris): GOAWAY ENHANCE_YOUR_CALM with `reason`, close.
+    func lifetimeRequestsAbort(reason: String)
 }
 
-/// One server connection's keepalive, ping-strike, idle and age policy. Event-loop confined;
+/// One server connection's keepalive, ping-strike, idle, age and slow-peer policy. Event-loop confined;
 /// the connection reports activity and pings, this type decides and schedules.
 final class ConnectionLifetime {
     enum PingVerdict { case fine, tooManyPings }
@@ -24,6 +26,8 @@ final class ConnectionLifetime {
     private var ageTimer: Scheduled<Void>?
     private var keepaliveTimer: Scheduled<Void>?
     private var keepaliveTimeout: Scheduled<Void>?
+    private var handshakeTimer: Scheduled<Void>?
+    private var headerBlockTimer: Scheduled<Void>?
 
     init(policy: ServerConnectionPolicy, eventLoop: any EventLoop, events: any ConnectionLifetimeEvents) {
         self.policy = policy
@@ -37,16 +41,43 @@ final class ConnectionLifetime {
                 self.events?.lifetimeRequestsGracefulShutdown(grace: self.policy.maxConnectionAgeGrace)
             }
         }
+        if let timeout = policy.handshakeTimeout {
+            handshakeTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [weak self] in
+                self?.events?.lifetimeRequestsAbort(reason: "handshake_timeout")
+            }
+        }
         activeStreamsChanged(0)
         scheduleKeepalive()
     }
 
     func stop() {
-        for timer in [idleTimer, ageTimer, keepaliveTimer, keepaliveTimeout] { timer?.cancel() }
+        for timer in [idleTimer, ageTimer, keepaliveTimer, keepaliveTimeout, handshakeTimer, headerBlockTimer] { timer?.cancel() }
         idleTimer = nil
         ageTimer = nil
         keepaliveTimer = nil
         keepaliveTimeout = nil
+        handshakeTimer = nil
+        headerBlockTimer = nil
+    }
+
+    /// The client's preface and first SETTINGS arrived.
+    func handshakeCompleted() {
+        handshakeTimer?.cancel()
+        handshakeTimer = nil
+    }
+
+    /// A HEADERS block started; it must end within `headerBlockTimeout`.
+    func headerBlockStarted() {
+        guard headerBlockTimer == nil, let timeout = policy.headerBlockTimeout else { return }
+        headerBlockTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [weak self] in
+            self?.events?.lifetimeRequestsAbort(reason: "header_timeout")
+        }
+    }
+
+    /// The open HEADERS block ended (END_HEADERS, or nghttp2 dropped its stream).
+    func headerBlockEnded() {
+        headerBlockTimer?.cancel()
+        headerBlockTimer = nil
     }
 
     /// Starts the idle clock when the last call ends; stops it when one starts.

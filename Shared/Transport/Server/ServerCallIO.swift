@@ -101,6 +101,12 @@ enum MessageCodec {
             }
             payload = try Zlib.decompress(payload, algorithm: encoding, limit: limit, allocator: allocator)
         }
+        // The deframer already refused larger prefixes; checked again here because protobuf-c
+        // must never see more than the limit (it has no recursion or allocation limits).
+        guard payload.readableBytes <= limit else {
+            throw RPCError(
+                code: .resourceExhausted, message: "received message larger than max (\(payload.readableBytes) vs. \(limit))")
+        }
         do {
             return try payload.withUnsafeReadableBytes { try Message(protobufBytes: $0) }
         } catch {

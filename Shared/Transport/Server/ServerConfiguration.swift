@@ -20,7 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var connectionWindowSize: Int32 = 16 << 20
     /// Largest request header list accepted (SETTINGS_MAX_HEADER_LIST_SIZE); default 8 KiB.
     public var maxHeaderListSize: Int = 8 << 10
-    /// Incoming RST_STREAM token bucket (Rapid Reset): burst and tokens per second.
+    /// Incoming RST_STREAM token bucket (Rapid Reset): burst and tokens per second; past it,
+    /// GOAWAY ENHANCE_YOUR_CALM "too_many_resets" (see StreamResetLimiter).
     public var streamResetRateLimit: (burst: UInt64, rate: UInt64) = (1000, 33)
     /// Run around every call, first to last.
     public var interceptors: [any ServerInterceptor] = []
@@ -55,6 +56,14 @@ public struct ServerConnectionPolicy: Sendable {
     public var maxConnectionAge: Duration? = nil
     /// How long calls may run after the max-age GOAWAY.
     public var maxConnectionAgeGrace: Duration = .seconds(30)
+    /// Slowloris defence: a new connection must deliver its preface and SETTINGS within this
+    /// time, or it is closed (GOAWAY ENHANCE_YOUR_CALM "handshake_timeout"). `nil` = no limit.
+    public var handshakeTimeout: Duration? = .seconds(20)
+    /// Slowloris defence: a request HEADERS block, once started, must end (END_HEADERS) within
+    /// this time. nghttp2 accepts no other frame while a block is open, so a peer that stalls
+    /// mid-block has wedged the whole connection: it is closed (GOAWAY ENHANCE_YOUR_CALM
+    /// "header_timeout"). `nil` = no limit.
+    public var headerBlockTimeout: Duration? = .seconds(10)
 
     public init() {}
 }

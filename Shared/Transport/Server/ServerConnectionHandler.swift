@@ -20,6 +20,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var shutdown = GracefulShutdown.none
     private var graceTimer: Scheduled<Void>?
     private var lifetime: ConnectionLifetime?
+    private var resetLimiter: StreamResetLimiter
 
     private enum GracefulShutdown {
         case none
@@ -32,6 +33,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     init(router: MethodRouter, configuration: ServerConfiguration) {
         self.router = router
         self.configuration = configuration
+        self.resetLimiter = StreamResetLimiter(
+            burst: configuration.streamResetRateLimit.burst, rate: configuration.streamResetRateLimit.rate)
     }
 
     // MARK: Channel events
@@ -46,7 +49,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         settings.maxHeaderListSize = UInt32(configuration.maxHeaderListSize)
         do {
             session = try HTTP2Session(
-                role: .server, delegate: self, settings: settings, resetRateLimit: configuration.streamResetRateLimit)
+                role: .server, delegate: self, settings: settings, resetRateLimit: resetLimiter.nghttp2Backstop)
         } catch {
             context.close(promise: nil)
             return
@@ -168,6 +171,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     // MARK: Session events (inside nghttp2 calls; never close or free the session here)
 
     func beginHeaders(stream: Int32) {
+        lifetime?.headerBlockStarted()
         if streams[stream] == nil {
             streams[stream] = ServerStream(id: stream, maxMessageSize: configuration.maxReceiveMessageSize)
             lifetime?.activeStreamsChanged(streams.count)
@@ -182,6 +186,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func headersComplete(stream: Int32, endStream: Bool) {
+        lifetime?.headerBlockEnded()
         guard let call = streams[stream] else { return }
         if call.phase == .receivingHeaders {
             startCall(call)
@@ -219,6 +224,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func streamClosed(stream: Int32, errorCode: UInt32) {
+        // A stream reset mid-block (e.g. by nghttp2 for a bad header) ends its block too; while
+        // a block is open no other stream can close, so this is the only one pending.
+        if streams[stream]?.phase == .receivingHeaders { lifetime?.headerBlockEnded() }
         guard let call = streams.removeValue(forKey: stream) else { return }
         if !call.finished {
             // The client reset the stream (or the connection is going away): stop the handler.
@@ -232,6 +240,19 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func goAwayReceived(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {}
+
+    func settingsReceived() {
+        lifetime?.handshakeCompleted()
+    }
+
+    func resetReceived(stream: Int32) {
+        guard !closeAfterFlush, !resetLimiter.allowReset() else { return }
+        session?.submitGoAway(
+            lastStreamID: session?.lastProcessedStreamID ?? 0, errorCode: HTTP2ErrorCode.enhanceYourCalm,
+            debugData: "too_many_resets")
+        closeAfterFlush = true
+        scheduleFlush()
+    }
 
     func pingReceived(ack: Bool) {
         if ack {
@@ -477,6 +498,16 @@ extension ServerConnectionHandler: ConnectionLifetimeEvents {
 
     func lifetimeRequestsClose() {
         context?.close(promise: nil)
+    }
+
+    func lifetimeRequestsAbort(reason: String) {
+        guard let session else { return }
+        session.submitGoAway(
+            lastStreamID: session.lastProcessedStreamID, errorCode: HTTP2ErrorCode.enhanceYourCalm, debugData: reason)
+        closeAfterFlush = true
+        flush()
+        // flush() leaves frames queued for a peer that does not read; close regardless.
+        if context?.channel.isWritable == false { context?.close(promise: nil) }
     }
 }
 
