@@ -5,59 +5,20 @@ import Foundation
 import ProtoRuntime
 import QuantumTypes
 import RPCCore
-import ServiceKit
-import Transport
+import ServiceTestSupport
 import XCTest
 
 /// quantum.asset.v1.AssetService topology through a real `GRPCServer` on a loopback port,
 /// called with our `GRPCChannel` and the generated `AssetServiceClient`.
 final class AssetRPCOverSocketsTests: XCTestCase {
-    private var path: String!
-    private var store: SQLiteStore!
-    private var server: GRPCServer!
-    private var channel: GRPCChannel!
-    private var client: AssetServiceClient { AssetServiceClient(channel: channel) }
+    private var service: LoopbackService!
+    private var client: AssetServiceClient { AssetServiceClient(channel: service.channel) }
 
-    override func setUp() async throws {
-        path = NSTemporaryDirectory() + "asset-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        store = try await SQLiteStore.open(path: path + "/asset.sqlite3", schema: AssetSchema.schema)
-        let operations = AssetOperations(store: store, pages: PageTokenCodec(secret: Array("asset-tests-page-token-secret".utf8)))
-        server = GRPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: [AssetServiceImpl(operations: operations)])
-        try await server.start()
-        channel = try GRPCChannel(target: "127.0.0.1:\(try XCTUnwrap(server.port))")
-    }
-
-    override func tearDown() async throws {
-        channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
-        await store.close()
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    private static func asset(_ name: String, _ type: AssetType = .transformer) -> Asset {
-        .with {
-            $0.displayName = name
-            $0.assetType = type
-            $0.assetClass = .distribution
-            $0.regulatoryScope = .regulated
-            $0.commodity = .electric
-        }
-    }
+    override func setUp() async throws { service = try await .asset() }
+    override func tearDown() async throws { await service.stop() }
 
     private func create(_ name: String, _ type: AssetType = .transformer) async throws -> String {
-        try await client.createAsset(.with { $0.asset = Self.asset(name, type) }).asset!.assetID
-    }
-
-    private func status(_ code: StatusCode, _ fragment: String, _ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
-        do {
-            try await body()
-            XCTFail("expected \(code.name), but the call succeeded", file: file, line: line)
-        } catch {
-            let status = RPCError(from: error)
-            XCTAssertEqual(status.code, code, "\(status)", file: file, line: line)
-            XCTAssertTrue(status.message.contains(fragment), "'\(status.message)' does not mention '\(fragment)'", file: file, line: line)
-        }
+        try await client.createAsset(.with { $0.asset = AssetFixtures.asset(name, type) }).asset!.assetID
     }
 
     func testChainCyclesRejectedAndUpstreamPath() async throws {
@@ -71,36 +32,36 @@ final class AssetRPCOverSocketsTests: XCTestCase {
             let moved = try await client.setParent(.with { $0.assetID = child; $0.parentAssetID = parent }).asset!
             XCTAssertEqual(moved.parentAssetID, parent)
         }
-        try await XCTAssertEqualIDs(try await client.getAsset(.with { $0.assetID = meter }).asset?.parentAssetID, transformer)
+        try await XCTAssertEqualAsync(try await client.getAsset(.with { $0.assetID = meter }).asset?.parentAssetID, transformer)
 
         // Every descendant of the substation (and the substation itself) is refused as its parent.
         for descendant in [feeder, transformer, meter] {
-            await status(.failedPrecondition, descendant) {
+            await XCTAssertStatus(.failedPrecondition, descendant) {
                 _ = try await client.setParent(.with { $0.assetID = substation; $0.parentAssetID = descendant })
             }
         }
-        await status(.failedPrecondition, "own parent") {
+        await XCTAssertStatus(.failedPrecondition, "own parent") {
             _ = try await client.setParent(.with { $0.assetID = feeder; $0.parentAssetID = feeder })
         }
-        await status(.failedPrecondition, meter) {
+        await XCTAssertStatus(.failedPrecondition, meter) {
             _ = try await client.setParent(.with { $0.assetID = feeder; $0.parentAssetID = meter })
         }
         // The refused moves changed nothing.
-        try await XCTAssertEqualIDs(try await client.getAsset(.with { $0.assetID = substation }).asset?.parentAssetID, "")
-        try await XCTAssertEqualIDs(try await client.getAsset(.with { $0.assetID = feeder }).asset?.parentAssetID, substation)
+        try await XCTAssertEqualAsync(try await client.getAsset(.with { $0.assetID = substation }).asset?.parentAssetID, "")
+        try await XCTAssertEqualAsync(try await client.getAsset(.with { $0.assetID = feeder }).asset?.parentAssetID, substation)
         // A missing parent is a reference to nothing (FAILED_PRECONDITION, as the service maps
         // missing referenced resources); a missing subject asset is NOT_FOUND.
         let missing = "AST-" + String(repeating: "0", count: 26)
-        await status(.failedPrecondition, "does not exist") {
+        await XCTAssertStatus(.failedPrecondition, "does not exist") {
             _ = try await client.setParent(.with { $0.assetID = feeder; $0.parentAssetID = missing })
         }
-        await status(.notFound, missing) {
+        await XCTAssertStatus(.notFound, missing) {
             _ = try await client.setParent(.with { $0.assetID = missing; $0.parentAssetID = feeder })
         }
 
         let upstream = try await client.getUpstreamPath(.with { $0.assetID = meter }).path.map(\.assetID)
         XCTAssertEqual(upstream, [transformer, feeder, substation])
-        try await XCTAssertEqualIDs(try await client.getUpstreamPath(.with { $0.assetID = substation }).path.first?.assetID, nil)
+        try await XCTAssertEqualAsync(try await client.getUpstreamPath(.with { $0.assetID = substation }).path.first?.assetID, nil)
 
         let downstream = try await client.getDownstream(.with { $0.assetID = substation })
         XCTAssertEqual(downstream.nodes.map(\.assetID), [feeder, transformer, meter])
@@ -109,15 +70,11 @@ final class AssetRPCOverSocketsTests: XCTestCase {
 
         // A legal move (meter under the feeder) and back to a root.
         _ = try await client.setParent(.with { $0.assetID = meter; $0.parentAssetID = feeder })
-        try await XCTAssertEqualIDs(try await client.getUpstreamPath(.with { $0.assetID = meter }).path.map(\.assetID).joined(separator: ","), "\(feeder),\(substation)")
+        try await XCTAssertEqualAsync(try await client.getUpstreamPath(.with { $0.assetID = meter }).path.map(\.assetID).joined(separator: ","), "\(feeder),\(substation)")
         _ = try await client.setParent(.with { $0.assetID = meter; $0.parentAssetID = "" })
-        try await XCTAssertEqualIDs(try await client.getUpstreamPath(.with { $0.assetID = meter }).path.first?.assetID, nil)
+        try await XCTAssertEqualAsync(try await client.getUpstreamPath(.with { $0.assetID = meter }).path.first?.assetID, nil)
     }
 
-    private func XCTAssertEqualIDs(_ value: @autoclosure () async throws -> String?, _ expected: String?, file: StaticString = #filePath, line: UInt = #line) async throws {
-        let actual = try await value()
-        XCTAssertEqual(actual, expected, file: file, line: line)
-    }
 
     /// A 2,000-asset ternary tree, eight levels deep (root at level 0, leaves at level 7):
     /// asset i's parent is asset (i - 1) / 3. Every descendant comes back exactly once, at its
@@ -130,13 +87,13 @@ final class AssetRPCOverSocketsTests: XCTestCase {
             var next = 0
             for _ in 0..<16 {
                 let i = next; next += 1
-                group.addTask { (i, try await client.createAsset(.with { $0.asset = Self.asset("node \(i)") }).asset!.assetID) }
+                group.addTask { (i, try await client.createAsset(.with { $0.asset = AssetFixtures.asset("node \(i)") }).asset!.assetID) }
             }
             while let (i, id) = try await group.next() {
                 ids[i] = id
                 if next < count {
                     let j = next; next += 1
-                    group.addTask { (j, try await client.createAsset(.with { $0.asset = Self.asset("node \(j)") }).asset!.assetID) }
+                    group.addTask { (j, try await client.createAsset(.with { $0.asset = AssetFixtures.asset("node \(j)") }).asset!.assetID) }
                 }
             }
             return ids
@@ -218,7 +175,7 @@ final class AssetRPCOverSocketsTests: XCTestCase {
         XCTAssertEqual(upstream, chain)
 
         // Closing the loop from the root to any leaf is refused.
-        await status(.failedPrecondition, ids[count - 1]) {
+        await XCTAssertStatus(.failedPrecondition, ids[count - 1]) {
             _ = try await client.setParent(.with { $0.assetID = ids[0]; $0.parentAssetID = ids[count - 1] })
         }
     }

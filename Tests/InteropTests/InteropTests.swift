@@ -1,11 +1,12 @@
 import Foundation
+import ServiceTestSupport
 import XCTest
 
 /// gRPC's interop test cases, run between real processes: our interop-server and
 /// interop-client, and the reference implementation (Python grpcio, C-core underneath).
 final class InteropTests: XCTestCase {
-    private func startOurServer() throws -> (PeerProcess, Int) {
-        let server = PeerProcess(try PeerProcess.ourExecutable("interop-server"), ["--port", "0"])
+    private func startOurServer() throws -> (ChildProcess, Int) {
+        let server = ChildProcess(try PeerProcess.ourExecutable("interop-server"), ["--port", "0"])
         try server.start()
         return (server, try server.waitForPort())
     }
@@ -25,7 +26,7 @@ final class InteropTests: XCTestCase {
     }
 
     func testOurClientPassesEveryCaseAgainstTheReferenceServer() throws {
-        let server = PeerProcess(try PeerProcess.python(), [PeerProcess.script("interop_server.py"), "--port", "0"])
+        let server = ChildProcess(try PeerProcess.python(), [PeerProcess.script("interop_server.py"), "--port", "0"])
         try server.start()
         defer { server.stop() }
         let port = try server.waitForPort()

@@ -5,72 +5,32 @@ import OutageService
 import ProtoRuntime
 import QuantumTypes
 import RPCCore
-import ServiceKit
-import Synchronization
-import Transport
+import ServiceTestSupport
 import XCTest
 
 /// quantum.outage.v1.OutageService through a real `GRPCServer` on a loopback port, called with
 /// our `GRPCChannel` and the generated `OutageServiceClient`.
 final class OutageRPCOverSocketsTests: XCTestCase {
-    private var path: String!
-    private var store: SQLiteStore!
-    private var server: GRPCServer!
-    private var channel: GRPCChannel!
-    private var client: OutageServiceClient { OutageServiceClient(channel: channel) }
+    private var service: LoopbackService!
+    private var client: OutageServiceClient { OutageServiceClient(channel: service.channel) }
 
-    override func setUp() async throws {
-        path = NSTemporaryDirectory() + "outage-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        store = try await SQLiteStore.open(path: path + "/outage.sqlite3", schema: OutageSchema.schema)
-        let operations = OutageOperations(store: store, pages: PageTokenCodec(secret: Array("outage-tests-page-token-secret".utf8)))
-        server = GRPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: [OutageServiceImpl(operations: operations)])
-        try await server.start()
-        channel = try GRPCChannel(target: "127.0.0.1:\(try XCTUnwrap(server.port))")
-    }
-
-    override func tearDown() async throws {
-        channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
-        await store.close()
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    private static func premise(_ n: Int) -> String { "PRM-" + String(format: "%026d", n) }
-
-    private static func outage(start: Int64, customers: Int64, premises: [String] = []) -> OutageEvent {
-        .with {
-            $0.commodity = .electric
-            $0.cause = .weather
-            $0.startTime = Timestamp(seconds: start)
-            $0.customersAffected = customers
-            $0.affectedPremiseIDs = premises
-        }
-    }
-
-    private func status(_ code: StatusCode, _ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
-        do {
-            try await body()
-            XCTFail("expected \(code.name), but the call succeeded", file: file, line: line)
-        } catch {
-            XCTAssertEqual(RPCError(from: error).code, code, "\(RPCError(from: error))", file: file, line: line)
-        }
-    }
+    override func setUp() async throws { service = try await .outage() }
+    override func tearDown() async throws { await service.stop() }
 
     func testOutageLifecycleAndListing() async throws {
         let client = self.client
-        let t0: Int64 = 1_740_960_000
+        let t0 = OutageFixtures.t0
         let reported = try await client.reportOutage(.with {
-            $0.outage = Self.outage(start: t0, customers: 120, premises: [Self.premise(1), Self.premise(2)]); $0.requestID = "out-1"
+            $0.outage = OutageFixtures.outage(start: t0, customers: 120, premises: [OutageFixtures.premise(1), OutageFixtures.premise(2)]); $0.requestID = "out-1"
         }).outage!
         XCTAssertEqual(reported.status, .reported)
         XCTAssertTrue(reported.outageID.hasPrefix("OUT-"))
         // Replaying the same request id returns the same outage.
         let replay = try await client.reportOutage(.with {
-            $0.outage = Self.outage(start: t0, customers: 120, premises: [Self.premise(1), Self.premise(2)]); $0.requestID = "out-1"
+            $0.outage = OutageFixtures.outage(start: t0, customers: 120, premises: [OutageFixtures.premise(1), OutageFixtures.premise(2)]); $0.requestID = "out-1"
         }).outage!
         XCTAssertEqual(replay.outageID, reported.outageID)
-        let other = try await client.reportOutage(.with { $0.outage = Self.outage(start: t0 + 60, customers: 5) }).outage!
+        let other = try await client.reportOutage(.with { $0.outage = OutageFixtures.outage(start: t0 + 60, customers: 5) }).outage!
 
         let confirmed = try await client.confirmOutage(.with { $0.outageID = reported.outageID; $0.cause = .vegetation }).outage!
         XCTAssertEqual(confirmed.status, .confirmed)
@@ -83,8 +43,8 @@ final class OutageRPCOverSocketsTests: XCTestCase {
         XCTAssertEqual(restored.status, .restored)
         XCTAssertEqual(restored.endTime, Timestamp(seconds: t0 + 90 * 60))
         XCTAssertEqual(restored.interruptionClass, .sustained)  // 90 min ≥ 5 min
-        await status(.failedPrecondition) { _ = try await client.confirmOutage(.with { $0.outageID = reported.outageID }) }
-        await status(.failedPrecondition) {
+        await XCTAssertStatus(.failedPrecondition) { _ = try await client.confirmOutage(.with { $0.outageID = reported.outageID }) }
+        await XCTAssertStatus(.failedPrecondition) {
             _ = try await client.updateOutage(.with {
                 $0.outage = .with { $0.outageID = reported.outageID; $0.notes = "late" }; $0.updateMask = FieldMask(paths: ["notes"])
             })
@@ -95,11 +55,11 @@ final class OutageRPCOverSocketsTests: XCTestCase {
         let all = try await client.listOutages(.with { $0.orderBy = "start_time" }).outages
         XCTAssertEqual(all.map(\.outageID), [reported.outageID, other.outageID])
         XCTAssertEqual(all.first?.status, .restored)
-        let byPremise = try await client.listOutages(.with { $0.premiseIDs = [Self.premise(2)] }).outages
+        let byPremise = try await client.listOutages(.with { $0.premiseIDs = [OutageFixtures.premise(2)] }).outages
         XCTAssertEqual(byPremise.map(\.outageID), [reported.outageID])
         let fetched = try await client.getOutage(.with { $0.outageID = reported.outageID }).outage
         XCTAssertEqual(fetched, restored)
-        await status(.notFound) { _ = try await client.getOutage(.with { $0.outageID = "OUT-" + String(repeating: "0", count: 26) }) }
+        await XCTAssertStatus(.notFound) { _ = try await client.getOutage(.with { $0.outageID = "OUT-" + String(repeating: "0", count: 26) }) }
     }
 
     func testWorkOrderLifecycleAndIllegalTransition() async throws {
@@ -111,14 +71,14 @@ final class OutageRPCOverSocketsTests: XCTestCase {
         XCTAssertEqual(order.status, .created)
 
         // CREATED → COMPLETED skips the state machine.
-        await status(.failedPrecondition) {
+        await XCTAssertStatus(.failedPrecondition) {
             _ = try await client.transitionWorkOrder(.with { $0.workOrderID = order.workOrderID; $0.toStatus = .completed })
         }
         let assigned = try await client.assignWorkOrder(.with { $0.workOrderID = order.workOrderID; $0.crewID = crew.crewID }).workOrder!
         XCTAssertEqual(assigned.status, .assigned)
         XCTAssertEqual(assigned.crewID, crew.crewID)
         // ASSIGNED → IN_PROGRESS skips EN_ROUTE.
-        await status(.failedPrecondition) {
+        await XCTAssertStatus(.failedPrecondition) {
             _ = try await client.transitionWorkOrder(.with { $0.workOrderID = order.workOrderID; $0.toStatus = .inProgress })
         }
         for next in [WorkOrderStatus.enRoute, .inProgress, .completed] {
@@ -128,10 +88,10 @@ final class OutageRPCOverSocketsTests: XCTestCase {
         let done = try await client.getWorkOrder(.with { $0.workOrderID = order.workOrderID }).workOrder!
         XCTAssertEqual(done.statusHistory.map(\.toStatus), [.created, .assigned, .enRoute, .inProgress, .completed])
         // COMPLETED is terminal.
-        await status(.failedPrecondition) {
+        await XCTAssertStatus(.failedPrecondition) {
             _ = try await client.transitionWorkOrder(.with { $0.workOrderID = order.workOrderID; $0.toStatus = .cancelled })
         }
-        await status(.failedPrecondition) {
+        await XCTAssertStatus(.failedPrecondition) {
             _ = try await client.assignWorkOrder(.with { $0.workOrderID = order.workOrderID; $0.crewID = crew.crewID })
         }
         let freed = try await client.getCrew(.with { $0.crewID = crew.crewID }).crew!
@@ -142,21 +102,17 @@ final class OutageRPCOverSocketsTests: XCTestCase {
         try await XCTAssertTrueAsync(try await client.listWorkOrders(.with { $0.openOnly = true }).workOrders.isEmpty)
     }
 
-    private func XCTAssertTrueAsync(_ value: @autoclosure () async throws -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
-        let result = try await value()
-        XCTAssertTrue(result, file: file, line: line)
-    }
 
     /// Open outages come first as SNAPSHOT, then SNAPSHOT_COMPLETE, then each of 20 concurrent
     /// updates exactly once, in increasing sequence order.
     func testWatchDeliversSnapshotThenEveryConcurrentChangeOnce() async throws {
         let client = self.client
-        let t0: Int64 = 1_740_960_000
+        let t0 = OutageFixtures.t0
         var open: [OutageEvent] = []
         for i in 0..<3 {
-            open.append(try await client.reportOutage(.with { $0.outage = Self.outage(start: t0 + Int64(i), customers: 10) }).outage!)
+            open.append(try await client.reportOutage(.with { $0.outage = OutageFixtures.outage(start: t0 + Int64(i), customers: 10) }).outage!)
         }
-        let closed = try await client.reportOutage(.with { $0.outage = Self.outage(start: t0 - 100, customers: 10) }).outage!
+        let closed = try await client.reportOutage(.with { $0.outage = OutageFixtures.outage(start: t0 - 100, customers: 10) }).outage!
         _ = try await client.restoreOutage(.with { $0.outageID = closed.outageID; $0.endTime = Timestamp(seconds: t0) })
 
         let updates = 20

@@ -5,18 +5,31 @@ import RPCCore
 import ServiceKit
 
 extension AssetOperations {
-    /// Most rejections a summary lists; the counts stay exact beyond it.
-    static let maxListedRejections = 100
+    /// Most rejections a summary lists (as ingest.proto promises); the counts stay exact beyond it.
+    static let maxListedRejections = 1_000
+
+    /// A sample's key, as the proto defines it: (asset_id, metric, sample_time).
+    struct SampleKey: Hashable, Sendable {
+        let assetID: String
+        let metric: String
+        let sampleNanos: Int64
+    }
 
     /// Ingests a stream of sample batches, each committed in its own transaction before the
     /// next is read, so the response (sent after the last) means every accepted row is durable.
+    /// As ingest.proto defines the counts: a changed value for a key stored by an earlier call
+    /// is accepted (it replaces the stored one); a key this stream already wrote with another
+    /// value is CONFLICTING_DUPLICATE (the later row is rejected).
     public func recordPerformanceSamples<Batches: AsyncSequence & Sendable>(_ batches: Batches) async throws -> RecordPerformanceSamplesResponse
     where Batches.Element == RecordPerformanceSamplesRequest {
         var summary = IngestSummary()
         var batchIndex: Int32 = 0
+        var streamed: [SampleKey: Int64] = [:]
         for try await batch in batches {
             let index = batchIndex
-            let outcome = try await store.write { tx in try Self.ingest(batch.samples, batchIndex: index, tx) }
+            let earlier = streamed
+            let outcome = try await store.write { tx in try Self.ingest(batch.samples, batchIndex: index, streamed: earlier, tx) }
+            streamed.merge(outcome.written) { _, new in new }
             summary.batchCount += 1
             summary.receivedCount += Int64(batch.samples.count)
             summary.acceptedCount += outcome.accepted
@@ -30,11 +43,14 @@ extension AssetOperations {
         return .with { $0.summary = summary }
     }
 
+    /// One batch, in the caller's transaction; `streamed` holds the values this stream's
+    /// earlier batches wrote (or found already stored), and `written` returns this batch's.
     static func ingest(
-        _ samples: [PerformanceSample], batchIndex: Int32, _ tx: any StoreWriting
-    ) throws -> (accepted: Int64, duplicates: Int64, rejections: [RowRejection]) {
+        _ samples: [PerformanceSample], batchIndex: Int32, streamed: [SampleKey: Int64], _ tx: any StoreWriting
+    ) throws -> (accepted: Int64, duplicates: Int64, rejections: [RowRejection], written: [SampleKey: Int64]) {
         var accepted: Int64 = 0, duplicates: Int64 = 0
         var rejections: [RowRejection] = []
+        var written: [SampleKey: Int64] = [:]
         var knownAssets: [String: Bool] = [:]
         for (rowIndex, sample) in samples.enumerated() {
             func reject(_ reason: RejectionReason, _ field: String, _ message: String) {
@@ -64,22 +80,35 @@ extension AssetOperations {
                 reject(.unitMismatch, "value.unit", "metric '\(sample.metric)' of asset '\(sample.assetID)' is recorded in \(MeasurementUnit(rawValue: unit).protoName ?? "\(unit)"), not \(value.unit.protoName ?? "")")
                 continue
             }
-            if let stored = try tx.scalar(
-                "SELECT milli_value FROM performance_samples WHERE asset_id = ? AND metric = ? AND sample_ns = ?",
-                sample.assetID, sample.metric, nanos, as: Int64.self) {
-                if stored == value.milliValue {
+            let key = SampleKey(assetID: sample.assetID, metric: sample.metric, sampleNanos: nanos)
+            if let earlier = written[key] ?? streamed[key] {
+                if earlier == value.milliValue {
                     duplicates += 1
                 } else {
-                    reject(.conflictingDuplicate, "value", "a different value (\(stored) milli) is already recorded for this asset, metric and time")
+                    reject(.conflictingDuplicate, "value", "this stream already recorded \(earlier) milli for this asset, metric and time")
                 }
                 continue
             }
-            try tx.execute(
-                "INSERT INTO performance_samples (asset_id, metric, sample_ns, milli_value, unit) VALUES (?, ?, ?, ?, ?)",
-                sample.assetID, sample.metric, nanos, value.milliValue, Int64(value.unit.rawValue))
-            accepted += 1
+            written[key] = value.milliValue
+            let stored = try tx.scalar(
+                "SELECT milli_value FROM performance_samples WHERE asset_id = ? AND metric = ? AND sample_ns = ?",
+                sample.assetID, sample.metric, nanos, as: Int64.self)
+            switch stored {
+            case value.milliValue?:
+                duplicates += 1
+            case .some:
+                try tx.execute(
+                    "UPDATE performance_samples SET milli_value = ? WHERE asset_id = ? AND metric = ? AND sample_ns = ?",
+                    value.milliValue, sample.assetID, sample.metric, nanos)
+                accepted += 1
+            case nil:
+                try tx.execute(
+                    "INSERT INTO performance_samples (asset_id, metric, sample_ns, milli_value, unit) VALUES (?, ?, ?, ?, ?)",
+                    sample.assetID, sample.metric, nanos, value.milliValue, Int64(value.unit.rawValue))
+                accepted += 1
+            }
         }
-        return (accepted, duplicates, rejections)
+        return (accepted, duplicates, rejections, written)
     }
 
     public func summarizePerformance(_ request: SummarizePerformanceRequest) async throws -> SummarizePerformanceResponse {

@@ -24,8 +24,9 @@ public enum PerformanceRules {
     }
 
     static func isSnakeCase(_ metric: String) -> Bool {
-        guard metric.count <= 100, let first = metric.first, first.isLetter, first.isLowercase else { return false }
-        return metric.allSatisfy { ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "_" }
+        guard metric.count <= 100, let first = metric.first, first.isASCII, first.isLowercase else { return false }
+        // ASCII only: Character.isNumber also admits "½" and non-Latin digits.
+        return metric.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
     }
 
     /// Mean of the milli-values, rounded half-even, computed on a 128-bit sum so no stream of

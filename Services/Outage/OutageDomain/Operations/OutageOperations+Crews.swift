@@ -45,6 +45,11 @@ extension OutageOperations {
             guard let southWest = bounds.southWest, let northEast = bounds.northEast else {
                 throw Fail.invalid("bounds needs both south_west and north_east")
             }
+            try Check.point(southWest, "bounds.south_west")
+            try Check.point(northEast, "bounds.north_east")
+            guard southWest.latitudeE7 <= northEast.latitudeE7 else {
+                throw Fail.invalid("bounds.south_west.latitude_e7 is north of bounds.north_east.latitude_e7")
+            }
             conditions.add("latitude_e7 BETWEEN ? AND ?", .integer(Int64(southWest.latitudeE7)), .integer(Int64(northEast.latitudeE7)))
             conditions.add("longitude_e7 BETWEEN ? AND ?", .integer(Int64(southWest.longitudeE7)), .integer(Int64(northEast.longitudeE7)))
         }

@@ -10,7 +10,7 @@ extension OutageOperations {
         try Check.id(dispatch.deviceID, prefix: "AST", "dispatch.device_id")
         try Check.id(dispatch.programID, prefix: "PGM", "dispatch.program_id")
         let power = try required(dispatch.targetPower, "dispatch.target_power")
-        guard [.watt, .kilowatt, .megawatt].contains(power.unit) else { throw Fail.invalid("dispatch.target_power.unit must be WATT, KILOWATT or MEGAWATT") }
+        try Self.checkPowerUnit(power, "dispatch.target_power.unit")
         let window = try required(dispatch.window, "dispatch.window")
         guard let start = window.startTime, let end = window.endTime else { throw Fail.invalid("dispatch.window needs both start_time and end_time") }
         try Self.checkRange(window, "dispatch.window")
@@ -26,6 +26,10 @@ extension OutageOperations {
             try Tables.derDispatches.save(issued.dispatchID, issued, tx)
             return .with { $0.dispatch = issued }
         }
+    }
+
+    static func checkPowerUnit(_ power: QuantumTypes.Measurement, _ field: String) throws(RPCError) {
+        guard [.watt, .kilowatt, .megawatt].contains(power.unit) else { throw Fail.invalid("\(field) must be WATT, KILOWATT or MEGAWATT") }
     }
 
     public func getDerDispatch(_ request: GetDerDispatchRequest) async throws -> GetDerDispatchResponse {
@@ -48,6 +52,7 @@ extension OutageOperations {
         try Check.specified(reply.status, "reply.status")
         try Check.timestamp(reply.replyTime, "reply.reply_time")
         try Check.text(reply.message, "reply.message")
+        if let achieved = reply.achievedPower { try Self.checkPowerUnit(achieved, "reply.achieved_power.unit") }
         let now = clock.timestamp
         if reply.replyTime == nil { reply.replyTime = now }
         let accepted = reply

@@ -147,7 +147,8 @@ extension OutageOperations {
     static func followTransition(_ order: WorkOrder, now: Timestamp, _ tx: any StoreWriting) throws {
         guard let row = try tx.queryOne("SELECT body FROM crew_dispatches WHERE work_order_id = ? AND active = 1", order.workOrderID) else { return }
         var dispatch = try Tables.dispatches.decode(row)
-        var crew = try Tables.crews.fetch(dispatch.crewID, tx)
+        // A crew already sent on to another work order keeps following that one.
+        var crew = try Tables.crews.fetch(dispatch.crewID, tx).flatMap { $0.currentWorkOrderID == order.workOrderID ? $0 : nil }
         switch order.status {
         case .enRoute:
             dispatch.departTime = now

@@ -6,7 +6,12 @@ public enum AlarmRules {
     public static func check(_ limits: [AlarmLimit]) throws(RPCError) {
         guard (1...100).contains(limits.count) else { throw Fail.invalid("limits must have 1 to 100 entries") }
         for (index, limit) in limits.enumerated() {
-            guard limit.quantity != nil else { throw Fail.invalid("limits[\(index)].quantity is required") }
+            switch limit.quantity {
+            case nil: throw Fail.invalid("limits[\(index)].quantity is required")
+            case .gridQuantity(let quantity)?: try Check.specified(quantity, "limits[\(index)].grid_quantity")
+            case .pipelineQuantity(let quantity)?: try Check.specified(quantity, "limits[\(index)].pipeline_quantity")
+            }
+            try Check.batch(limit.assetIDs, prefix: "AST", "limits[\(index)].asset_ids")
             switch limit.bounds {
             case nil: throw Fail.invalid("limits[\(index)].bounds is required")
             case .nominalBand(let band)?:

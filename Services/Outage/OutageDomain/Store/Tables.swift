@@ -61,5 +61,6 @@ enum Tables {
     /// "\nA\nB\n": every id is wrapped in newlines, so one `LIKE '%\nid\n%'` finds it exactly.
     static func delimited(_ ids: [String]) -> String { ids.isEmpty ? "" : "\n" + ids.joined(separator: "\n") + "\n" }
 
-    static func skillBit(_ skill: CrewSkill) -> Int64 { 1 << Int64(skill.rawValue & 62) }
+    /// One bit per skill number (validated skills are 1…9; `& 63` only keeps the shift defined).
+    static func skillBit(_ skill: CrewSkill) -> Int64 { 1 << Int64(skill.rawValue & 63) }
 }
