@@ -7,6 +7,7 @@ import AssetAPI
 import AssetDomain
 import AssetService
 import Logging
+import MeshAuth
 import ServiceKit
 
 struct AssetServiceCommand: AsyncParsableCommand {
@@ -19,6 +20,7 @@ struct AssetServiceCommand: AsyncParsableCommand {
         discussion: "Defaults: --port \(defaults.port), --admin-port \(defaults.adminPort), --data-dir ./data.")
 
     @OptionGroup var options: ServiceOptions
+    @OptionGroup var auth: AuthOptions
 
     func run() async throws {
         let configuration = try options.resolve(defaults: Self.defaults)
@@ -29,9 +31,12 @@ struct AssetServiceCommand: AsyncParsableCommand {
 
         let store = try await configuration.openStore(schema: AssetSchema.schema)
         let operations = AssetOperations(store: store, pages: PageTokenCodec(secret: configuration.pageTokenSecret))
+        // Authentication is on when a public key is configured (issue 11).
+        let interceptors = try auth.resolve().makeInterceptors(metricsFactory: metrics.factory, logger: logger)
         let runner = ServiceRunner(
             configuration: configuration, services: [AssetServiceImpl(operations: operations)],
-            descriptors: AssetAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics)
+            descriptors: AssetAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics,
+            interceptors: interceptors)
         try await runner.run()
     }
 }

@@ -7,7 +7,9 @@ import FinanceAPI
 import FinanceDomain
 import FinanceService
 import Logging
+import MeshAuth
 import ServiceKit
+import Transport
 
 struct FinanceServiceCommand: AsyncParsableCommand {
     static let defaults = ServiceDefaults(serviceName: "finance", port: 50065, adminPort: 9465)
@@ -19,6 +21,7 @@ struct FinanceServiceCommand: AsyncParsableCommand {
         discussion: "Defaults: --port \(defaults.port), --admin-port \(defaults.adminPort), --data-dir ./data.")
 
     @OptionGroup var options: ServiceOptions
+    @OptionGroup var auth: AuthOptions
 
     func run() async throws {
         let configuration = try options.resolve(defaults: Self.defaults)
@@ -29,9 +32,22 @@ struct FinanceServiceCommand: AsyncParsableCommand {
 
         let store = try await configuration.openStore(schema: FinanceSchema.schema)
         let operations = FinanceOperations(store: store, pages: PageTokenCodec(secret: configuration.pageTokenSecret))
+        // Authentication is on when a public key is configured (issue 11). The separation policy
+        // asks customer-service (--peer customer) whose an account is, with this service's token.
+        let authentication = try auth.resolve()
+        let interceptors = authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger)
+        var customers: CustomerDirectory?
+        if let peer = configuration.peers["customer"] {
+            var channelConfiguration = ChannelConfiguration()
+            channelConfiguration.interceptors = authentication.peerInterceptors
+            customers = CustomerDirectory(channel: try GRPCChannel(target: peer.description, configuration: channelConfiguration))
+        } else if authentication.isEnabled {
+            logger.warning("no customer peer (--peer customer=host:port): cross-boundary reads of account data fail with FAILED_PRECONDITION")
+        }
         let runner = ServiceRunner(
-            configuration: configuration, services: [FinanceServiceImpl(operations: operations)],
-            descriptors: FinanceAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics)
+            configuration: configuration, services: [FinanceServiceImpl(operations: operations, customers: customers)],
+            descriptors: FinanceAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics,
+            interceptors: interceptors)
         try await runner.run()
     }
 }

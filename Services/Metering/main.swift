@@ -6,10 +6,12 @@
 // SIGTERM / SIGINT: NOT_SERVING, GOAWAY, drain in-flight calls, close the store, exit 0.
 import ArgumentParser
 import Logging
+import MeshAuth
 import MeteringAPI
 import MeteringDomain
 import MeteringService
 import ServiceKit
+import Transport
 
 struct MeteringServiceCommand: AsyncParsableCommand {
     static let defaults = ServiceDefaults(serviceName: "metering", port: 50062, adminPort: 9462)
@@ -22,6 +24,7 @@ struct MeteringServiceCommand: AsyncParsableCommand {
             + "--peer customer=host:port enables premise checks on CreateMeterPoint.")
 
     @OptionGroup var options: ServiceOptions
+    @OptionGroup var auth: AuthOptions
 
     @Option(help: ArgumentHelp("ValidateReadings' default spike multiple × 1000, e.g. 3000 = 3× the recent median.", valueName: "milli"))
     var spikeThresholdMilli: Int64 = MeteringOperations.defaultSpikeThresholdMilli
@@ -37,15 +40,25 @@ struct MeteringServiceCommand: AsyncParsableCommand {
         metrics.bootstrapGlobalMetricsSystem()
         let logger = Logger(label: "metering-service")
 
-        let premises = try configuration.peers["customer"].map { try CustomerPremiseDirectory(target: $0.description) }
+        // Authentication is on when a public key is configured (issue 11); calls to customer-service
+        // (premise checks, the separation policy's questions) carry this service's token.
+        let authentication = try auth.resolve()
+        var peerConfiguration = ChannelConfiguration()
+        peerConfiguration.interceptors = authentication.peerInterceptors
+        let premises = try configuration.peers["customer"].map {
+            try CustomerPremiseDirectory(target: $0.description, configuration: peerConfiguration)
+        }
         if premises == nil { logger.notice("no customer peer configured: premise ids are not checked on CreateMeterPoint") }
         let store = try await configuration.openStore(schema: MeteringSchema.schema)
         let operations = MeteringOperations(
             store: store, pages: PageTokenCodec(secret: configuration.pageTokenSecret), premises: premises,
             spikeThresholdMilli: spikeThresholdMilli)
+        let interceptors = authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger)
         let runner = ServiceRunner(
-            configuration: configuration, services: [MeteringServiceImpl(operations: operations)],
-            descriptors: MeteringAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics)
+            configuration: configuration,
+            services: [MeteringServiceImpl(operations: operations, customers: premises?.customerDirectory)],
+            descriptors: MeteringAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics,
+            interceptors: interceptors)
         try await runner.run()
     }
 }

@@ -1,5 +1,6 @@
 import AssetAPI
 import AssetDomain
+import MeshAuth
 import QuantumTypes
 import RPCCore
 
@@ -73,7 +74,11 @@ public struct AssetServiceImpl: AssetServiceHandler {
     }
 
     public func listAuditRecords(_ request: ListAuditRecordsRequest, context: ServerContext) async throws -> ListAuditRecordsResponse {
-        try await status { try await operations.listAuditRecords(request) }
+        try await status {
+            // Corporate callers only, when authentication is on (issue 11).
+            try AuditTrailAccess.requireReader()
+            return try await operations.listAuditRecords(request)
+        }
     }
 
     /// Domain errors are already statuses; anything else is our bug, reported as INTERNAL

@@ -1,18 +1,25 @@
 import CustomerAPI
 import CustomerDomain
+import MeshAuth
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// `quantum.customer.v1.CustomerService` over gRPC: every method hands its request to
 /// `CustomerOperations` (the rules and the store) and turns what it throws into a status.
 /// Nothing else happens here, so the domain is tested without sockets and this stays thin.
 ///
-/// Issue 11 will read the caller's identity from `context` here and pass it down.
+/// Reads pass through `CustomerSeparation` (issue 11), which applies the separation policy for
+/// the call's `Caller` (authentication on) and writes the audit trail.
 public struct CustomerServiceImpl: CustomerServiceHandler {
     let operations: CustomerOperations
+    /// The separation policy on reads, when the call has a caller (authentication on).
+    let separation: CustomerSeparation
 
-    public init(operations: CustomerOperations) {
+    /// - Parameter audit: where separation decisions are recorded; default: the store's audit trail.
+    public init(operations: CustomerOperations, audit: AuditTrail? = nil) {
         self.operations = operations
+        self.separation = CustomerSeparation(operations: operations, audit: audit ?? operations.auditTrail)
     }
 
     public func createCustomer(_ request: CreateCustomerRequest, context: ServerContext) async throws -> CreateCustomerResponse {
@@ -20,11 +27,11 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func getCustomer(_ request: GetCustomerRequest, context: ServerContext) async throws -> GetCustomerResponse {
-        try await status { try await operations.getCustomer(request) }
+        try await status { try await separation.customer(try await operations.getCustomer(request)) }
     }
 
     public func batchGetCustomers(_ request: BatchGetCustomersRequest, context: ServerContext) async throws -> BatchGetCustomersResponse {
-        try await status { try await operations.batchGetCustomers(request) }
+        try await status { try await separation.customers(try await operations.batchGetCustomers(request)) }
     }
 
     public func updateCustomer(_ request: UpdateCustomerRequest, context: ServerContext) async throws -> UpdateCustomerResponse {
@@ -32,7 +39,7 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func listCustomers(_ request: ListCustomersRequest, context: ServerContext) async throws -> ListCustomersResponse {
-        try await status { try await operations.listCustomers(request) }
+        try await status { try await separation.customers(try await operations.listCustomers(request), filter: request.filter) }
     }
 
     public func createCustomerAccount(_ request: CreateCustomerAccountRequest, context: ServerContext) async throws -> CreateCustomerAccountResponse {
@@ -40,7 +47,7 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func getCustomerAccount(_ request: GetCustomerAccountRequest, context: ServerContext) async throws -> GetCustomerAccountResponse {
-        try await status { try await operations.getCustomerAccount(request) }
+        try await status { try await separation.account(try await operations.getCustomerAccount(request)) }
     }
 
     public func updateCustomerAccount(_ request: UpdateCustomerAccountRequest, context: ServerContext) async throws -> UpdateCustomerAccountResponse {
@@ -48,7 +55,7 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func listCustomerAccounts(_ request: ListCustomerAccountsRequest, context: ServerContext) async throws -> ListCustomerAccountsResponse {
-        try await status { try await operations.listCustomerAccounts(request) }
+        try await status { try await separation.accounts(try await operations.listCustomerAccounts(request)) }
     }
 
     public func closeCustomerAccount(_ request: CloseCustomerAccountRequest, context: ServerContext) async throws -> CloseCustomerAccountResponse {
@@ -80,7 +87,7 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func getServiceAgreement(_ request: GetServiceAgreementRequest, context: ServerContext) async throws -> GetServiceAgreementResponse {
-        try await status { try await operations.getServiceAgreement(request) }
+        try await status { try await separation.agreement(try await operations.getServiceAgreement(request)) }
     }
 
     public func updateServiceAgreement(_ request: UpdateServiceAgreementRequest, context: ServerContext) async throws -> UpdateServiceAgreementResponse {
@@ -88,7 +95,7 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func listServiceAgreements(_ request: ListServiceAgreementsRequest, context: ServerContext) async throws -> ListServiceAgreementsResponse {
-        try await status { try await operations.listServiceAgreements(request) }
+        try await status { try await separation.agreements(try await operations.listServiceAgreements(request)) }
     }
 
     public func terminateServiceAgreement(_ request: TerminateServiceAgreementRequest, context: ServerContext) async throws -> TerminateServiceAgreementResponse {
@@ -120,11 +127,11 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func getInteraction(_ request: GetInteractionRequest, context: ServerContext) async throws -> GetInteractionResponse {
-        try await status { try await operations.getInteraction(request) }
+        try await status { try await separation.interaction(try await operations.getInteraction(request)) }
     }
 
     public func listInteractions(_ request: ListInteractionsRequest, context: ServerContext) async throws -> ListInteractionsResponse {
-        try await status { try await operations.listInteractions(request) }
+        try await status { try await separation.interactions(try await operations.listInteractions(request)) }
     }
 
     public func grantConsent(_ request: GrantConsentRequest, context: ServerContext) async throws -> GrantConsentResponse {
@@ -236,7 +243,10 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func listAuditRecords(_ request: QuantumTypes.ListAuditRecordsRequest, context: ServerContext) async throws -> QuantumTypes.ListAuditRecordsResponse {
-        try await status { try await operations.listAuditRecords(request) }
+        try await status {
+            try AuditTrailAccess.requireReader()
+            return try await operations.listAuditRecords(request)
+        }
     }
 
     /// Runs one call, mapping errors to a gRPC status (see `RPCErrorMapping`).

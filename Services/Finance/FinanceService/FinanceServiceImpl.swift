@@ -1,16 +1,26 @@
 import FinanceAPI
 import FinanceDomain
+import MeshAuth
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// `quantum.finance.v1.FinanceService` over gRPC: every method hands its request to
 /// `FinanceOperations` (the rules and the store) and turns what it throws into a status.
 /// Nothing else happens here, so the domain is tested without sockets and this stays thin.
+///
+/// Reads of account data pass through `FinanceSeparation` (issue 11) when the call has a caller.
 public struct FinanceServiceImpl: FinanceServiceHandler {
     let operations: FinanceOperations
+    let separation: FinanceSeparation
 
-    public init(operations: FinanceOperations) {
+    /// - Parameters:
+    ///   - customers: customer-service, which the separation policy asks whose an account is;
+    ///     without it, cross-boundary reads fail with FAILED_PRECONDITION when authentication is on.
+    ///   - audit: where separation decisions are recorded; default: the store's audit trail.
+    public init(operations: FinanceOperations, customers: CustomerDirectory? = nil, audit: AuditTrail? = nil) {
         self.operations = operations
+        self.separation = FinanceSeparation(owners: customers, audit: audit ?? operations.auditTrail)
     }
 
     public func postTransaction(_ request: PostTransactionRequest, context: ServerContext) async throws -> PostTransactionResponse {
@@ -18,15 +28,33 @@ public struct FinanceServiceImpl: FinanceServiceHandler {
     }
 
     public func getTransaction(_ request: GetTransactionRequest, context: ServerContext) async throws -> GetTransactionResponse {
-        try await status { try await operations.getTransaction(request) }
+        try await status {
+            let response = try await operations.getTransaction(request)
+            if let transaction = response.transaction {
+                try await separation.requireAccess(
+                    accountID: transaction.accountID, recordScope: transaction.regulatoryScope,
+                    resourceID: transaction.transactionID, kind: "FinancialTransaction")
+            }
+            return response
+        }
     }
 
     public func listTransactions(_ request: ListTransactionsRequest, context: ServerContext) async throws -> ListTransactionsResponse {
-        try await status { try await operations.listTransactions(request) }
+        try await status {
+            let response = try await operations.listTransactions(request)
+            let visible = try await separation.allowsList(
+                accountID: request.accountID, recordScopes: response.transactions.map(\.regulatoryScope),
+                count: response.transactions.count, kind: "FinancialTransaction")
+            return visible ? response : ListTransactionsResponse()
+        }
     }
 
     public func getBalance(_ request: GetBalanceRequest, context: ServerContext) async throws -> GetBalanceResponse {
-        try await status { try await operations.getBalance(request) }
+        try await status {
+            let response = try await operations.getBalance(request)
+            try await separation.requireAccess(accountID: request.accountID, recordScope: .unspecified, resourceID: request.accountID, kind: "Balance")
+            return response
+        }
     }
 
     public func createTariff(_ request: CreateTariffRequest, context: ServerContext) async throws -> CreateTariffResponse {
@@ -50,11 +78,22 @@ public struct FinanceServiceImpl: FinanceServiceHandler {
     }
 
     public func getBill(_ request: GetBillRequest, context: ServerContext) async throws -> GetBillResponse {
-        try await status { try await operations.getBill(request) }
+        try await status {
+            let response = try await operations.getBill(request)
+            if let bill = response.bill {
+                try await separation.requireAccess(accountID: bill.accountID, recordScope: bill.regulatoryScope, resourceID: bill.billID, kind: "Bill")
+            }
+            return response
+        }
     }
 
     public func listBills(_ request: ListBillsRequest, context: ServerContext) async throws -> ListBillsResponse {
-        try await status { try await operations.listBills(request) }
+        try await status {
+            let response = try await operations.listBills(request)
+            let visible = try await separation.allowsList(
+                accountID: request.accountID, recordScopes: response.bills.map(\.regulatoryScope), count: response.bills.count, kind: "Bill")
+            return visible ? response : ListBillsResponse()
+        }
     }
 
     public func createRegulatoryFiling(_ request: CreateRegulatoryFilingRequest, context: ServerContext) async throws -> CreateRegulatoryFilingResponse {
@@ -122,7 +161,10 @@ public struct FinanceServiceImpl: FinanceServiceHandler {
     }
 
     public func listAuditRecords(_ request: QuantumTypes.ListAuditRecordsRequest, context: ServerContext) async throws -> QuantumTypes.ListAuditRecordsResponse {
-        try await status { try await operations.listAuditRecords(request) }
+        try await status {
+            try AuditTrailAccess.requireReader()
+            return try await operations.listAuditRecords(request)
+        }
     }
 
     /// Runs one call: statuses pass through, store errors map themselves, anything else is our

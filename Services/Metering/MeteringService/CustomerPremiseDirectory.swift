@@ -1,4 +1,5 @@
 import CustomerAPI
+import MeshAuth
 import MeteringDomain
 import RPCCore
 import Transport
@@ -8,9 +9,10 @@ public final class CustomerPremiseDirectory: PremiseDirectory {
     private let channel: GRPCChannel
     private let client: CustomerServiceClient
 
-    /// `target` is customer-service's `host:port` (the `customer` peer).
-    public init(target: String) throws {
-        channel = try GRPCChannel(target: target)
+    /// `target` is customer-service's `host:port` (the `customer` peer); `configuration` may
+    /// carry this service's token (issue 11).
+    public init(target: String, configuration: ChannelConfiguration = ChannelConfiguration()) throws {
+        channel = try GRPCChannel(target: target, configuration: configuration)
         client = CustomerServiceClient(channel: channel)
     }
 
@@ -24,6 +26,9 @@ public final class CustomerPremiseDirectory: PremiseDirectory {
             throw RPCError(code: .unavailable, message: "cannot check premise '\(premiseID)' with customer-service: \(error.message)")
         }
     }
+
+    /// The separation policy's view of customer-service, over this directory's channel.
+    public var customerDirectory: CustomerDirectory { CustomerDirectory(channel: channel) }
 
     deinit { channel.close() }
 }

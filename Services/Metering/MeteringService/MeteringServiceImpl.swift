@@ -1,16 +1,26 @@
 import MeteringAPI
 import MeteringDomain
+import MeshAuth
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// `quantum.metering.v1.MeteringService` over gRPC: every method hands its request to
 /// `MeteringOperations` (the rules and the store) and turns what it throws into a status.
 /// The streaming methods only move messages between the wire and the domain's sessions.
 public struct MeteringServiceImpl: MeteringServiceHandler {
     let operations: MeteringOperations
+    /// The separation policy on usage-data reads, when the call has a caller (issue 11).
+    let separation: MeteringSeparation
 
-    public init(operations: MeteringOperations) {
+    /// - Parameters:
+    ///   - customers: customer-service, which the separation policy asks whose a premise's
+    ///     service is; without it, cross-boundary reads fail with FAILED_PRECONDITION when
+    ///     authentication is on.
+    ///   - audit: where separation decisions are recorded; default: the store's audit trail.
+    public init(operations: MeteringOperations, customers: CustomerDirectory? = nil, audit: AuditTrail? = nil) {
         self.operations = operations
+        self.separation = MeteringSeparation(operations: operations, customers: customers, audit: audit ?? operations.auditTrail)
     }
 
     public func createMeterPoint(_ request: CreateMeterPointRequest, context: ServerContext) async throws -> CreateMeterPointResponse {
@@ -45,6 +55,7 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
     public func streamReadings(_ request: StreamReadingsRequest, writer: RPCWriter<StreamReadingsResponse>, context: ServerContext) async throws {
         try await status {
             let plan = try await operations.planReadingStream(request)
+            try await separation.requireUsageAccess(meterPointID: request.meterPointID, kind: "MeterReading")
             var cursor: MeteringOperations.ReadingCursor?
             repeat {
                 let chunk = try await operations.readingChunk(plan, after: cursor)
@@ -57,11 +68,23 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
     public func getConsumptionProfile(
         _ request: GetConsumptionProfileRequest, context: ServerContext
     ) async throws -> GetConsumptionProfileResponse {
-        try await status { try await operations.getConsumptionProfile(request) }
+        try await status {
+            let response = try await operations.getConsumptionProfile(request)
+            switch request.subject {
+            case .meterPointID(let id)?: try await separation.requireUsageAccess(meterPointID: id, kind: "ConsumptionProfile")
+            case .premiseID(let id)?: try await separation.requirePremiseUsageAccess(premiseID: id, kind: "ConsumptionProfile")
+            case nil: break
+            }
+            return response
+        }
     }
 
     public func getLatestReading(_ request: GetLatestReadingRequest, context: ServerContext) async throws -> GetLatestReadingResponse {
-        try await status { try await operations.getLatestReading(request) }
+        try await status {
+            let response = try await operations.getLatestReading(request)
+            try await separation.requireUsageAccess(meterPointID: request.meterPointID, kind: "MeterReading")
+            return response
+        }
     }
 
     public func validateReadings(_ request: ValidateReadingsRequest, context: ServerContext) async throws -> ValidateReadingsResponse {
@@ -88,7 +111,10 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
     }
 
     public func listAuditRecords(_ request: ListAuditRecordsRequest, context: ServerContext) async throws -> ListAuditRecordsResponse {
-        try await status { try await operations.listAuditRecords(request) }
+        try await status {
+            try AuditTrailAccess.requireReader()
+            return try await operations.listAuditRecords(request)
+        }
     }
 
     /// Runs `body`; an error that is not already a status is our bug and becomes INTERNAL

@@ -1,3 +1,4 @@
+import MeshAuth
 import OutageAPI
 import OutageDomain
 import QuantumTypes
@@ -127,7 +128,11 @@ public struct OutageServiceImpl: OutageServiceHandler {
     }
 
     public func listAuditRecords(_ request: ListAuditRecordsRequest, context: ServerContext) async throws -> ListAuditRecordsResponse {
-        try await status { try await operations.listAuditRecords(request) }
+        try await status {
+            // Corporate callers only, when authentication is on (issue 11).
+            try AuditTrailAccess.requireReader()
+            return try await operations.listAuditRecords(request)
+        }
     }
 
     /// Domain errors are already statuses; anything else is our bug, reported as INTERNAL

@@ -64,6 +64,11 @@ extension CustomerOperations {
             sql += " AND customer_id = ?"
             parameters.append(.text(customerID))
         }
+        return try Self.consentsByCustomer(db, sql, parameters)
+    }
+
+    /// The consents a `SELECT body FROM consents …` finds, by customer id.
+    static func consentsByCustomer(_ db: any StoreReading, _ sql: String, _ parameters: [SQLValue]) throws -> [String: [Consent]] {
         var consents: [String: [Consent]] = [:]
         try db.forEachRow(sql, parameters: parameters) { row in
             let consent = try Tables.consents.decode(row)

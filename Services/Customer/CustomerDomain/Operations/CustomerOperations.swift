@@ -8,8 +8,8 @@ import ServiceKit
 /// message. Errors are `DomainError`s (and the store's own `StoreError`s), both convertible
 /// to gRPC statuses. The gRPC handler is a thin shell around this type.
 ///
-/// Separation (issue 11) will hook in here: reads take the caller's identity, filter lists
-/// and withhold contact details; `audit_records` is already part of the schema.
+/// Separation (issue 11) is applied to these answers by the service layer
+/// (`CustomerSeparation`), with the lookups in `CustomerOperations+Separation.swift`.
 public struct CustomerOperations: Sendable {
     let store: any Store
     let pages: PageTokenCodec
