@@ -64,6 +64,26 @@ final class ServiceOptionsTests: XCTestCase {
         XCTAssertEqual(withFlags.peers["finance"], PeerAddress(host: "::1", port: 50055))
     }
 
+    func testRepeatedPeersAccumulateAsReplicas() throws {
+        let environment = ["QE_PEERS": "customer=10.0.0.1:50061,customer=10.0.0.2:50061,asset=10.0.0.3:50063"]
+        let fromEnvironment = try resolve([], environment: environment)
+        XCTAssertEqual(
+            fromEnvironment.peerGroups["customer"],
+            [PeerAddress(host: "10.0.0.1", port: 50061), PeerAddress(host: "10.0.0.2", port: 50061)])
+        XCTAssertEqual(fromEnvironment.peers["customer"], PeerAddress(host: "10.0.0.2", port: 50061), "peers keeps the last")
+
+        let withFlags = try resolve(
+            ["--peer", "customer=127.0.0.1:1", "--peer", "metering=127.0.0.1:3", "--peer", "customer=127.0.0.1:2"],
+            environment: environment)
+        XCTAssertEqual(
+            withFlags.peerGroups["customer"], [PeerAddress(host: "127.0.0.1", port: 1), PeerAddress(host: "127.0.0.1", port: 2)],
+            "flags replace the environment's addresses for the same name")
+        XCTAssertEqual(withFlags.peers["customer"], PeerAddress(host: "127.0.0.1", port: 2))
+        XCTAssertEqual(withFlags.peerGroups["metering"], [PeerAddress(host: "127.0.0.1", port: 3)])
+        XCTAssertEqual(withFlags.peerGroups["asset"], [PeerAddress(host: "10.0.0.3", port: 50063)], "other names stay")
+        XCTAssertEqual(withFlags.peers.count, withFlags.peerGroups.count)
+    }
+
     func testBadValuesAreNamedWithTheirSource() {
         XCTAssertEqual(
             failure(["--port", "70000"]), "--port '70000' is not valid: expected a port number 0…65535 (0 = any free port)")

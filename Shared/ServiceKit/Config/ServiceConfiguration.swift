@@ -43,8 +43,11 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Never `.auto`: resolved against the terminal.
     public var logFormat: LogFormat
-    /// Other services by name (`customer`, `metering`…).
+    /// Other services by name (`customer`, `metering`…); the last address given for a name.
     public var peers: [String: PeerAddress]
+    /// Every address given for each name (`--peer customer=a --peer customer=b`), in order, for
+    /// callers that balance over replicas; `peers` holds the last of each.
+    public var peerGroups: [String: [PeerAddress]]
     /// HMAC key for page tokens (≥ 16 bytes).
     public var pageTokenSecret: [UInt8]
     /// True when no secret was configured and a random one was made: tokens then do not
@@ -56,7 +59,8 @@ public struct ServiceConfiguration: Sendable {
     public init(
         serviceName: String, host: String, port: Int, adminHost: String, adminPort: Int, dataDirectory: String,
         store: StoreURL, logLevel: Logger.Level, logFormat: LogFormat, peers: [String: PeerAddress],
-        pageTokenSecret: [UInt8], pageTokenSecretIsGenerated: Bool, shutdownGracePeriod: Duration
+        pageTokenSecret: [UInt8], pageTokenSecretIsGenerated: Bool, shutdownGracePeriod: Duration,
+        peerGroups: [String: [PeerAddress]]? = nil
     ) {
         self.serviceName = serviceName
         self.host = host
@@ -68,6 +72,7 @@ public struct ServiceConfiguration: Sendable {
         self.logLevel = logLevel
         self.logFormat = logFormat
         self.peers = peers
+        self.peerGroups = peerGroups ?? peers.mapValues { [$0] }
         self.pageTokenSecret = pageTokenSecret
         self.pageTokenSecretIsGenerated = pageTokenSecretIsGenerated
         self.shutdownGracePeriod = shutdownGracePeriod

@@ -83,6 +83,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
         let dataDirectory = Self.absolute(dataDir?.value ?? defaults.dataDirectory)
         let resolvedFormat = try format.map(Self.logFormat) ?? .auto
+        let peerGroups = try Self.peerGroups(flags: peers, environment: environment["QE_PEERS"])
         let configuration = ServiceConfiguration(
             serviceName: defaults.serviceName,
             host: try host.map(Self.address) ?? defaults.host,
@@ -93,10 +94,11 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             store: try store.map(Self.storeURL) ?? .sqlite(path: dataDirectory + "/\(defaults.serviceName).sqlite3"),
             logLevel: try level.map(Self.logLevel) ?? defaults.logLevel,
             logFormat: resolvedFormat == .auto ? (standardOutputIsTerminal ? .text : .json) : resolvedFormat,
-            peers: try Self.peers(flags: peers, environment: environment["QE_PEERS"]),
+            peers: peerGroups.compactMapValues(\.last),
             pageTokenSecret: try secret.map(Self.secret) ?? Self.randomSecret(),
             pageTokenSecretIsGenerated: secret == nil,
-            shutdownGracePeriod: try grace.map(Self.gracePeriod) ?? defaults.shutdownGracePeriod)
+            shutdownGracePeriod: try grace.map(Self.gracePeriod) ?? defaults.shutdownGracePeriod,
+            peerGroups: peerGroups)
         if configuration.port != 0, configuration.port == configuration.adminPort {
             throw ConfigurationError("the gRPC port and the admin port are both \(configuration.port); they must differ")
         }
@@ -157,10 +159,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         return .milliseconds(Int64(seconds * 1000))
     }
 
-    private static func peers(flags: [String], environment: String?) throws(ConfigurationError) -> [String: PeerAddress] {
-        var peers: [String: PeerAddress] = [:]
+    /// Every address per peer name. Repeating a name adds a replica; a name given by `--peer`
+    /// takes only the flags' addresses (flags win over QE_PEERS, name by name).
+    private static func peerGroups(flags: [String], environment: String?) throws(ConfigurationError) -> [String: [PeerAddress]] {
+        var fromEnvironmentGroups: [String: [PeerAddress]] = [:]
+        var fromFlagGroups: [String: [PeerAddress]] = [:]
         let fromEnvironment = (environment ?? "").split(separator: ",").map { ($0.trimmingCharacters(in: .whitespaces), "QE_PEERS") }
-        // Environment first, so a flag for the same name wins.
         for (entry, source) in fromEnvironment + flags.map({ ($0, "--peer") }) where !entry.isEmpty {
             let setting = Setting(value: entry, source: source)
             guard let equals = entry.firstIndex(of: "=") else {
@@ -173,9 +177,13 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             guard let address = PeerAddress(parsing: String(entry[entry.index(after: equals)...])) else {
                 throw setting.invalid("expected name=host:port with a port 1…65535, e.g. customer=127.0.0.1:50051")
             }
-            peers[name] = address
+            if source == "--peer" {
+                fromFlagGroups[name, default: []].append(address)
+            } else {
+                fromEnvironmentGroups[name, default: []].append(address)
+            }
         }
-        return peers
+        return fromEnvironmentGroups.merging(fromFlagGroups) { _, flags in flags }
     }
 
     private static func randomSecret() -> [UInt8] {

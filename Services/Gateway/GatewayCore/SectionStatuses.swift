@@ -1,0 +1,63 @@
+import Foundation
+import QuantumTypes
+import RPCCore
+
+/// Turns the outcome of one downstream call into a `quantum.type.v1.SectionStatus`.
+public enum SectionStatuses {
+    /// What a NOT_FOUND from the downstream means for a section.
+    public enum NotFoundMeaning: Sendable {
+        /// Something that should exist is missing: FAILED.
+        case failed
+        /// Nothing to show (e.g. a meter point without readings): NOT_APPLICABLE.
+        case notApplicable
+    }
+
+    public static func ok(_ service: DownstreamService) -> SectionStatus {
+        .with {
+            $0.state = .ok
+            $0.service = service.protoServiceName
+        }
+    }
+
+    public static func notApplicable(_ service: DownstreamService, _ message: String) -> SectionStatus {
+        .with {
+            $0.state = .notApplicable
+            $0.message = message
+            $0.service = service.protoServiceName
+        }
+    }
+
+    /// FAILED, or WITHHELD for PERMISSION_DENIED, or NOT_APPLICABLE for NOT_FOUND when asked.
+    public static func from(_ error: RPCError, service: DownstreamService, notFound: NotFoundMeaning = .failed) -> SectionStatus {
+        var status = SectionStatus()
+        status.code = Int32(error.code.rawValue)
+        status.service = service.protoServiceName
+        switch error.code {
+        case .permissionDenied:
+            status.state = .withheld
+            status.message = error.message
+            status.rule = rule(fromMessage: error.message)
+        case .notFound where notFound == .notApplicable:
+            status.state = .notApplicable
+            status.message = error.message
+        default:
+            status.state = .failed
+            status.message = failureMessage(error, service: service)
+        }
+        return status
+    }
+
+    /// "metering-service: UNAVAILABLE: cannot connect to …": names the service and the code.
+    public static func failureMessage(_ error: RPCError, service: DownstreamService) -> String {
+        "\(service.displayName): \(error.code.name)" + (error.message.isEmpty ? "" : ": \(error.message)")
+    }
+
+    /// The separation rule a service named in a PERMISSION_DENIED message, written
+    /// "… (rule affiliate.regulated-data)"; empty when the message names none.
+    public static func rule(fromMessage message: String) -> String {
+        guard let start = message.range(of: "(rule ", options: .backwards) else { return "" }
+        let rest = message[start.upperBound...]
+        guard let close = rest.firstIndex(of: ")") else { return "" }
+        return rest[..<close].trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,25 @@
+import QuantumTypes
+
+/// What a downstream list left out for this caller (its `withheld_count` / `withheld_rule`),
+/// summed over pages, so the section can say so: its state stays OK, `withheld_count` and
+/// `rule` tell the caller entries were held back by the separation policy.
+struct WithheldEntries: Sendable {
+    private(set) var count: Int32 = 0
+    private(set) var rule = ""
+
+    mutating func add(_ count: Int32, rule: String) {
+        guard count > 0 else { return }
+        self.count += count
+        if self.rule.isEmpty { self.rule = rule }
+    }
+
+    /// `status` with the withheld entries noted (unchanged when there were none).
+    func applied(to status: SectionStatus, noun: String) -> SectionStatus {
+        guard count > 0 else { return status }
+        var status = status
+        status.withheldCount = count
+        status.rule = rule
+        status.message = "\(count) \(noun) withheld by the separation policy" + (rule.isEmpty ? "" : " (rule \(rule))")
+        return status
+    }
+}
