@@ -39,6 +39,9 @@ let package = Package(
         .executable(name: "finance-service", targets: ["FinanceServiceMain"]),
         .executable(name: "asset-service", targets: ["AssetServiceMain"]),
         .executable(name: "outage-service", targets: ["OutageServiceMain"]),
+        .executable(name: "qe", targets: ["QE"]),
+        .executable(name: "demo-seed", targets: ["DemoSeed"]),
+        .executable(name: "gateway", targets: ["GatewayMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -109,9 +112,12 @@ let package = Package(
 
         // Heap statistics for leak tests (glibc's mallinfo2 is not in Swift's Glibc module).
         .target(name: "CHeapProbe", path: "Tests/CHeapProbe"),
+        // The seeded generator the fuzz tests share (so failures reproduce).
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         .testTarget(
             name: "ProtoRuntimeTests",
-            dependencies: ["ProtoRuntime", "CHeapProbe", "FieldKindsTesting", "QuantumTypes", "GRPCTesting", "CustomerAPI"],
+            // Every generated module: DecoderFuzzTests decodes hostile bytes as each message type.
+            dependencies: ["ProtoRuntime", "CHeapProbe", "FuzzSupport"] + generatedAPIs.map { .target(name: $0.name) },
             path: "Tests/ProtoRuntimeTests"),
         .testTarget(
             name: "StandardServicesTests",
@@ -120,11 +126,11 @@ let package = Package(
         // Interop between real processes: ours and the reference implementation (grpcio).
         .testTarget(
             name: "InteropTests",
-            dependencies: [.target(name: "InteropServer"), .target(name: "InteropClient")],
+            dependencies: [.target(name: "InteropServer"), .target(name: "InteropClient"), "ServiceTestSupport"],
             path: "Tests/InteropTests"),
         .testTarget(
             name: "TransportTests",
-            dependencies: ["Transport", "RPCCore", "ProtoRuntime"],
+            dependencies: ["Transport", "RPCCore", "ProtoRuntime", "CNGHTTP2", "GRPCTesting", "FuzzSupport"],
             path: "Tests/TransportTests"),
 
         // ServiceKit: what every service process shares — store, ids, paging, idempotency,
@@ -165,12 +171,12 @@ let package = Package(
             path: "Services/Customer/CustomerDomain"),
         .target(
             name: "CustomerService",
-            dependencies: ["CustomerDomain", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            dependencies: ["CustomerDomain", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "MeshAuth"],
             path: "Services/Customer/CustomerService"),
         .executableTarget(
             name: "CustomerServiceMain",
             dependencies: [
-                "CustomerService", "CustomerDomain", "CustomerAPI", "ServiceKit",
+                "CustomerService", "CustomerDomain", "CustomerAPI", "ServiceKit", "MeshAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -190,12 +196,12 @@ let package = Package(
             path: "Services/Metering/MeteringDomain"),
         .target(
             name: "MeteringService",
-            dependencies: ["MeteringDomain", "MeteringAPI", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport"],
+            dependencies: ["MeteringDomain", "MeteringAPI", "CustomerAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport", "MeshAuth", "ServiceKit"],
             path: "Services/Metering/MeteringService"),
         .executableTarget(
             name: "MeteringServiceMain",
             dependencies: [
-                "MeteringService", "MeteringDomain", "MeteringAPI", "ServiceKit",
+                "MeteringService", "MeteringDomain", "MeteringAPI", "ServiceKit", "MeshAuth", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -203,8 +209,8 @@ let package = Package(
         .testTarget(
             name: "MeteringServiceTests",
             dependencies: [
-                "MeteringDomain", "MeteringService", "MeteringServiceMain", "MeteringAPI", "QuantumTypes",
-                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                "MeteringDomain", "MeteringService", "MeteringServiceMain", "MeteringAPI", "QuantumTypes", "CustomerAPI", "CustomerServiceMain",
+                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport", "ServiceTestSupport",
             ],
             path: "Tests/MeteringServiceTests"),
 
@@ -215,12 +221,12 @@ let package = Package(
             path: "Services/Finance/FinanceDomain"),
         .target(
             name: "FinanceService",
-            dependencies: ["FinanceDomain", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            dependencies: ["FinanceDomain", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "MeshAuth", "CustomerAPI"],
             path: "Services/Finance/FinanceService"),
         .executableTarget(
             name: "FinanceServiceMain",
             dependencies: [
-                "FinanceService", "FinanceDomain", "FinanceAPI", "ServiceKit",
+                "FinanceService", "FinanceDomain", "FinanceAPI", "ServiceKit", "MeshAuth", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -240,12 +246,12 @@ let package = Package(
             path: "Services/Asset/AssetDomain"),
         .target(
             name: "AssetService",
-            dependencies: ["AssetDomain", "AssetAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            dependencies: ["AssetDomain", "AssetAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "MeshAuth"],
             path: "Services/Asset/AssetService"),
         .executableTarget(
             name: "AssetServiceMain",
             dependencies: [
-                "AssetService", "AssetDomain", "AssetAPI", "ServiceKit",
+                "AssetService", "AssetDomain", "AssetAPI", "ServiceKit", "MeshAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -254,6 +260,7 @@ let package = Package(
             name: "AssetServiceTests",
             dependencies: [
                 "AssetDomain", "AssetService", "AssetAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                "ServiceTestSupport",
             ],
             path: "Tests/AssetServiceTests"),
         .target(
@@ -262,12 +269,12 @@ let package = Package(
             path: "Services/Outage/OutageDomain"),
         .target(
             name: "OutageService",
-            dependencies: ["OutageDomain", "OutageAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit"],
+            dependencies: ["OutageDomain", "OutageAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "MeshAuth"],
             path: "Services/Outage/OutageService"),
         .executableTarget(
             name: "OutageServiceMain",
             dependencies: [
-                "OutageService", "OutageDomain", "OutageAPI", "ServiceKit",
+                "OutageService", "OutageDomain", "OutageAPI", "ServiceKit", "MeshAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -276,8 +283,103 @@ let package = Package(
             name: "OutageServiceTests",
             dependencies: [
                 "OutageDomain", "OutageService", "OutageAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                "ServiceTestSupport",
             ],
             path: "Tests/OutageServiceTests"),
+        // The asset and outage socket tests' harness: a service on a loopback port, status assertions.
+        .target(
+            name: "ServiceTestSupport",
+            dependencies: ["RPCCore", "ServiceKit", "Transport"],
+            path: "Tests/ServiceTestSupport"),
+        // Identity and separation (issue 11): Ed25519 JWT bearer tokens, the auth interceptor,
+        // the caller identity handlers see, and the regulated / non-regulated separation policy.
+        .target(
+            name: "MeshAuth",
+            dependencies: [
+                "RPCCore", "ServiceKit", "QuantumTypes", "CustomerAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/Auth"),
+        .testTarget(
+            name: "AuthTests",
+            dependencies: [
+                "MeshAuth", "RPCCore", "Transport", "ServiceKit", "ProtoRuntime", "QuantumTypes",
+                "CustomerAPI", "CustomerDomain", "CustomerService", "GRPCHealthV1", "StandardServices",
+                "FinanceAPI", "FinanceDomain", "FinanceService", "MeteringAPI", "MeteringDomain", "MeteringService",
+                "CustomerServiceMain", "ServiceTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/AuthTests"),
+        // gateway (issue 9): cross-domain fan-out over the five services' typed clients.
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "GatewayAPI", "CustomerAPI", "MeteringAPI", "AssetAPI", "OutageAPI", "FinanceAPI", "QuantumTypes",
+                "ProtoRuntime", "RPCCore", "Transport",
+            ],
+            path: "Services/Gateway/GatewayCore"),
+        .target(
+            name: "GatewayService",
+            dependencies: ["GatewayCore", "GatewayAPI", "MeteringAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
+            path: "Services/Gateway/GatewayService"),
+        .executableTarget(
+            name: "GatewayMain",
+            dependencies: [
+                "GatewayService", "GatewayCore", "GatewayAPI", "ServiceKit", "Transport", "MeshAuth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Gateway", exclude: ["GatewayCore", "GatewayService", "README.md"], sources: ["main.swift"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "GatewayCore", "GatewayService", "GatewayMain", "GatewayAPI", "CustomerAPI", "MeteringAPI", "AssetAPI",
+                "OutageAPI", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport", "GRPCHealthV1",
+                "CustomerServiceMain", "MeteringServiceMain", "AssetServiceMain", "OutageServiceMain", "FinanceServiceMain",
+                "ServiceTestSupport",
+            ],
+            path: "Tests/GatewayTests"),
+
+        // Demo data (issue 10): a seeded plan of a synthetic utility, and the loader that sends it
+        // to a running mesh over gRPC; `demo-seed` is the command.
+        .target(
+            name: "DemoData",
+            dependencies: [
+                "CustomerAPI", "MeteringAPI", "AssetAPI", "OutageAPI", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore",
+                "Transport",
+            ],
+            path: "Tools/DemoData"),
+        .executableTarget(
+            name: "DemoSeed",
+            dependencies: ["DemoData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/DemoSeed"),
+        .testTarget(
+            name: "DemoSeedTests",
+            dependencies: [
+                "DemoData", "DemoSeed", "CustomerServiceMain", "MeteringServiceMain", "AssetServiceMain", "OutageServiceMain",
+                "FinanceServiceMain", "CustomerAPI", "MeteringAPI", "AssetAPI", "OutageAPI", "FinanceAPI", "QuantumTypes",
+                "ProtoRuntime", "RPCCore", "Transport", "ServiceTestSupport",
+            ],
+            path: "Tests/DemoSeedTests"),
+
+        // qe: the CLI (typed commands per domain, the gateway's queries, health) and the local
+        // mesh runner (`qe mesh up|status|stop`), issue 10.
+        .target(
+            name: "QECLI",
+            dependencies: [
+                "Transport", "RPCCore", "ProtoRuntime", "ServiceKit", "GRPCHealthV1", "MeshAuth",
+                "CustomerAPI", "MeteringAPI", "AssetAPI", "OutageAPI", "FinanceAPI", "GatewayAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/QECLI"),
+        .executableTarget(name: "QE", dependencies: ["QECLI"], path: "Tools/QE"),
+        .testTarget(
+            name: "MeshTests",
+            dependencies: ["QECLI", "QE", "ProtoRuntime", "RPCCore", "MeshAuth", "ServiceTestSupport"],
+            path: "Tests/MeshTests"),
     ] + apiTargets,
     swiftLanguageModes: [.v6]
 )

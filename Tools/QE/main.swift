@@ -1,0 +1,4 @@
+// qe: the Quantum Energy mesh from the command line (Tools/QECLI has the commands).
+import QECLI
+
+await QEMain.main()
