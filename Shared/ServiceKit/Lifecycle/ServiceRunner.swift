@@ -100,7 +100,8 @@ public final class ServiceRunner: Sendable {
             metadata: [
                 "grpc": "\(configuration.host):\(server.port ?? configuration.port)",
                 "admin": "\(configuration.adminHost):\(admin.port ?? configuration.adminPort)",
-                "store": "\(configuration.store)",
+                // A service without a store (the gateway) has none to name.
+                "store": "\(store == nil ? "none" : configuration.store.description)",
             ])
         if configuration.pageTokenSecretIsGenerated {
             logger.warning("no page token secret configured (QE_PAGE_TOKEN_SECRET): page tokens will not survive a restart")
