@@ -339,7 +339,7 @@ let package = Package(
                 "GatewayCore", "GatewayService", "GatewayMain", "GatewayAPI", "CustomerAPI", "MeteringAPI", "AssetAPI",
                 "OutageAPI", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport", "GRPCHealthV1",
                 "CustomerServiceMain", "MeteringServiceMain", "AssetServiceMain", "OutageServiceMain", "FinanceServiceMain",
-                "ServiceTestSupport",
+                "ServiceTestSupport", "MeshAuth",
             ],
             path: "Tests/GatewayTests"),
 

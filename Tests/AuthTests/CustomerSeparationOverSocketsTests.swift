@@ -270,4 +270,24 @@ final class CustomerSeparationOverSocketsTests: XCTestCase {
         let records = try await client.listAuditRecords(.with { $0.filter = "decision = DENIED" }, options: try options(.corporate)).auditRecords
         XCTAssertEqual(records, [])
     }
+
+    func testAConsentIsCapturedByTheDataOwnerNotByItsRecipient() async throws {
+        func grant(_ recipient: BusinessUnit, by unit: BusinessUnitClaim) async throws -> GrantConsentResponse {
+            try await client.grantConsent(.with {
+                $0.consent = .with { $0.customerID = seed.regulatedCustomer; $0.recipientBusinessUnit = recipient; $0.scopes = [.accountAndBilling] }
+            }, options: try options(unit))
+        }
+        // The non-regulated business may not open the regulated side's data to itself…
+        await XCTAssertStatus(.permissionDenied, "affiliate.consent-capture") { _ = try await grant(.nonRegulated, by: .nonRegulated) }
+        await XCTAssertStatus(.permissionDenied, "affiliate.consent-capture") { _ = try await grant(.regulated, by: .regulated) }
+        await XCTAssertStatus(.permissionDenied, "affiliate.regulated-data") {
+            _ = try await self.client.getCustomerAccount(.with { $0.accountID = self.seed.regulatedAccount }, options: try self.options(.nonRegulated))
+        }
+        // …the data's own business and corporate may.
+        _ = try await grant(.nonRegulated, by: .regulated)
+        _ = try await grant(.nonRegulated, by: .corporate)
+        let denials = try await client.listAuditRecords(.with { $0.filter = "decision = DENIED" }, options: try options(.corporate))
+            .auditRecords.filter { $0.rule == "affiliate.consent-capture" }
+        XCTAssertEqual(denials.count, 2, "each refused capture is audited")
+    }
 }

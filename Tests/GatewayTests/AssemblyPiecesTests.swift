@@ -1,6 +1,7 @@
 import CustomerAPI
 import GatewayAPI
 import GatewayCore
+import MeshAuth
 import GatewayService
 import MeteringAPI
 import ProtoRuntime
@@ -89,6 +90,10 @@ final class AssemblyPiecesTests: XCTestCase {
         XCTAssertEqual(denied.rule, "affiliate.regulated-data")
         XCTAssertEqual(denied.message, "balance of ACC-1 is regulated data (rule affiliate.regulated-data)", "passed through")
         XCTAssertEqual(SectionStatuses.from(RPCError(code: .permissionDenied, message: "no"), service: .finance).rule, "")
+        // The services' own wording (SeparationPolicy.deniedMessage).
+        let servicesWording = SeparationPolicy.deniedMessage(
+            rule: "affiliate.non-regulated-data", caller: Caller(subject: "x", businessUnit: .regulated, scopes: []), data: .usageData)
+        XCTAssertEqual(SectionStatuses.rule(fromMessage: servicesWording), "affiliate.non-regulated-data")
 
         let missing = RPCError(code: .notFound, message: "no reading yet")
         XCTAssertEqual(SectionStatuses.from(missing, service: .metering).state, .failed)

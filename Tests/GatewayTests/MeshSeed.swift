@@ -35,7 +35,9 @@ struct MeshSeed {
     /// 72 × 1 kWh.
     static let deliveredMilli: Int64 = 72_000
 
-    static func make(mesh: TestMesh) async throws -> MeshSeed {
+    /// `bearerToken`: sent on every call, for a mesh with authentication on (it needs every
+    /// service's write scope and `finance.post`).
+    static func make(mesh: TestMesh, bearerToken: String? = nil) async throws -> MeshSeed {
         func channel(_ service: DownstreamService) throws -> GRPCChannel {
             try GRPCChannel(target: "127.0.0.1:\(mesh.port(of: service))")
         }
@@ -47,7 +49,9 @@ struct MeshSeed {
         let assets = AssetServiceClient(channel: assetChannel)
         let outages = OutageServiceClient(channel: outageChannel)
         let finance = FinanceServiceClient(channel: financeChannel)
-        let options = CallOptions.timeout(.seconds(10))
+        var metadata = Metadata()
+        if let bearerToken { metadata.add("authorization", "Bearer \(bearerToken)") }
+        let options = CallOptions.timeout(.seconds(10), metadata: metadata)
         var seed = MeshSeed()
         let now = Int64(Date().timeIntervalSince1970)
 

@@ -24,15 +24,18 @@ final class ServiceProcess: @unchecked Sendable {
         do { return try BuiltExecutables.require(name) } catch { throw MeshError("\(error)") }
     }
 
-    /// Starts on `port` (0 = any free one) and waits until it serves.
-    func start(port requested: Int = 0, arguments extra: [String] = [], timeout: Duration = .seconds(30)) throws {
+    /// Starts on `port` (0 = any free one) and waits until it serves; `environment` is added
+    /// to the test's own.
+    func start(
+        port requested: Int = 0, arguments extra: [String] = [], environment: [String: String] = [:], timeout: Duration = .seconds(30)
+    ) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         log = URL(fileURLWithPath: dataDirectory).appendingPathComponent("process-\(UUID().uuidString.prefix(8)).log")
         let child = ChildProcess(executable, [
             "--host", "127.0.0.1", "--port", "\(requested)", "--admin-host", "127.0.0.1", "--admin-port", "0",
             "--data-dir", dataDirectory, "--log-format", "json", "--log-level", "info",
             "--page-token-secret", "gateway-tests-page-token-secret", "--shutdown-grace", "1",
-        ] + extra, output: .file(log))
+        ] + extra, environment: environment, output: .file(log))
         self.child = child
         try child.start()
         do {

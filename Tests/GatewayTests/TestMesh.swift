@@ -8,9 +8,12 @@ final class TestMesh: @unchecked Sendable {
     let root: String
     private(set) var services: [DownstreamService: ServiceProcess] = [:]
     private(set) var gateway: ServiceProcess?
+    /// nil: every child runs with authentication off.
+    let authentication: MeshAuthentication?
 
-    init() {
+    init(authentication: MeshAuthentication? = nil) {
         root = NSTemporaryDirectory() + "gateway-tests-" + UUID().uuidString
+        self.authentication = authentication
     }
 
     func start() throws {
@@ -19,14 +22,16 @@ final class TestMesh: @unchecked Sendable {
             for service in [DownstreamService.customer, .metering, .asset, .outage, .finance] {
                 let process = ServiceProcess(executable: try ServiceProcess.binary(service.displayName), dataDirectory: "\(root)/\(service.rawValue)")
                 services[service] = process
-                try process.start(arguments: arguments(for: service))
+                try process.start(arguments: arguments(for: service), environment: environment(for: service))
             }
             let gateway = ServiceProcess(executable: try ServiceProcess.binary("gateway"), dataDirectory: "\(root)/gateway")
             self.gateway = gateway
             // A wider deadline margin than the default 50 ms, so a loaded test machine still
             // answers partial results before the caller's deadline.
-            try gateway.start(arguments: ["--deadline-margin", "0.15"]
-                + DownstreamService.allCases.flatMap { ["--peer", "\($0.peerName)=127.0.0.1:\(port(of: $0))"] })
+            try gateway.start(
+                arguments: ["--deadline-margin", "0.15"]
+                    + DownstreamService.allCases.flatMap { ["--peer", "\($0.peerName)=127.0.0.1:\(port(of: $0))"] },
+                environment: environment(for: nil))
         } catch {
             stopAll()
             throw error
@@ -39,11 +44,22 @@ final class TestMesh: @unchecked Sendable {
     /// Starts a stopped downstream again on the port it had, with the same data.
     func restart(_ service: DownstreamService) throws {
         guard let process = services[service] else { return }
-        try process.start(port: process.port, arguments: arguments(for: service))
+        try process.start(port: process.port, arguments: arguments(for: service), environment: environment(for: service))
     }
 
+    /// metering checks premises with customer-service; with authentication on, finance asks it
+    /// whose an account is too.
     private func arguments(for service: DownstreamService) -> [String] {
-        service == .metering ? ["--peer", "customer=127.0.0.1:\(port(of: .customer))"] : []
+        let askCustomers = service == .metering || (service == .finance && authentication != nil)
+        return askCustomers ? ["--peer", "customer=127.0.0.1:\(port(of: .customer))"] : []
+    }
+
+    /// `service` nil: the gateway.
+    private func environment(for service: DownstreamService?) -> [String: String] {
+        guard let authentication else { return [:] }
+        var environment = ["QE_AUTH_PUBLIC_KEY": authentication.publicKeyPath]
+        if service == .finance || service == .metering { environment["QE_AUTH_SERVICE_TOKEN_FILE"] = authentication.serviceTokenPath }
+        return environment
     }
 
     func stopAll() {

@@ -25,6 +25,32 @@ struct CustomerSeparation: Sendable {
     static let accountKind = "CustomerAccount"
     static let agreementKind = "ServiceAgreement"
     static let interactionKind = "Interaction"
+    static let consentKind = "Consent"
+
+    // MARK: Consents
+
+    /// The recipient of a consent may not capture it (rule affiliate.consent-capture); the
+    /// refusal is audited like any denial.
+    func requireMayGrant(_ request: GrantConsentRequest) async throws {
+        guard let caller = Caller.current, let consent = request.consent else { return }
+        let recipient: BusinessUnitClaim? = switch consent.recipientBusinessUnit {
+        case .regulated: .regulated
+        case .nonRegulated: .nonRegulated
+        default: nil  // invalid; the domain's validation answers INVALID_ARGUMENT
+        }
+        guard let recipient, !SeparationPolicy.mayGrantConsent(caller: caller, recipient: recipient) else { return }
+        let rule = SeparationPolicy.consentCaptureRule
+        let openedSide: DataSide = recipient == .regulated ? .nonRegulated : .regulated
+        if let record = SeparationAudit.record(
+            .denied(rule: rule), caller: caller, resourceID: consent.customerID, resourceKind: Self.consentKind,
+            side: openedSide, customerID: consent.customerID) {
+            try await audit.append([record])
+        }
+        throw RPCError(
+            code: .permissionDenied,
+            message: "separation rule \(rule): a \(caller.businessUnit.rawValue) caller may not record a consent for its own "
+                + "business unit; the \(openedSide.rawValue) business or a corporate caller captures it")
+    }
 
     // MARK: Customers
 

@@ -135,7 +135,10 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
     }
 
     public func grantConsent(_ request: GrantConsentRequest, context: ServerContext) async throws -> GrantConsentResponse {
-        try await status { try await operations.grantConsent(request) }
+        try await status {
+            try await separation.requireMayGrant(request)
+            return try await operations.grantConsent(request)
+        }
     }
 
     public func revokeConsent(_ request: RevokeConsentRequest, context: ServerContext) async throws -> RevokeConsentResponse {

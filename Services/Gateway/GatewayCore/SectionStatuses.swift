@@ -52,12 +52,17 @@ public enum SectionStatuses {
         "\(service.displayName): \(error.code.name)" + (error.message.isEmpty ? "" : ": \(error.message)")
     }
 
-    /// The separation rule a service named in a PERMISSION_DENIED message, written
-    /// "… (rule affiliate.regulated-data)"; empty when the message names none.
+    /// The separation rule a service named in a PERMISSION_DENIED message: the services write
+    /// "separation rule affiliate.regulated-data: …" (SeparationPolicy.deniedMessage); "… (rule
+    /// affiliate.regulated-data)" is accepted too. Empty when the message names none.
     public static func rule(fromMessage message: String) -> String {
-        guard let start = message.range(of: "(rule ", options: .backwards) else { return "" }
-        let rest = message[start.upperBound...]
-        guard let close = rest.firstIndex(of: ")") else { return "" }
-        return rest[..<close].trimmingCharacters(in: .whitespaces)
+        for (opening, closing) in [("separation rule ", ":" as Character), ("(rule ", ")" as Character)] {
+            guard let start = message.range(of: opening) else { continue }
+            let rest = message[start.upperBound...]
+            guard let end = rest.firstIndex(of: closing) else { continue }
+            let rule = rest[..<end].trimmingCharacters(in: .whitespaces)
+            if !rule.isEmpty, !rule.contains(" ") { return rule }
+        }
+        return ""
     }
 }

@@ -71,6 +71,15 @@ public enum SeparationDecision: Sendable, Hashable {
 public enum SeparationPolicy {
     public static let regulatedDataRule = "affiliate.regulated-data"
     public static let nonRegulatedDataRule = "affiliate.non-regulated-data"
+    /// A consent opens one business's data to the other; its recipient may not record it for
+    /// itself (it would open the other side's data at will): the data's own business or
+    /// corporate captures it. Revoking only narrows access, so it is not restricted.
+    public static let consentCaptureRule = "affiliate.consent-capture"
+
+    /// Whether `caller` may record a consent whose recipient is `recipient`.
+    public static func mayGrantConsent(caller: Caller, recipient: BusinessUnitClaim) -> Bool {
+        caller.businessUnit == .corporate || caller.businessUnit != recipient
+    }
 
     /// - Parameters:
     ///   - recordSide: whose data it is; nil = neither side's.
