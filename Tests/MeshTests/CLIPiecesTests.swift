@@ -73,6 +73,14 @@ final class CLIPiecesTests: XCTestCase {
         XCTAssertEqual(ValueFormatter.text(.string("1234567"), key: "saifiMicro"), "1.234567")
         XCTAssertEqual(ValueFormatter.text(.string("CUS-01ABC")), "CUS-01ABC")
         XCTAssertEqual(ValueFormatter.text(.object([("state", .string("SECTION_STATE_OK")), ("service", .string("s"))])), "ok")
+        XCTAssertEqual(
+            ValueFormatter.text(.object([
+                ("state", .string("SECTION_STATE_OK")), ("withheldCount", .number("1")), ("rule", .string("affiliate.regulated-data")),
+            ])),
+            "ok (1 withheld by the separation policy, rule affiliate.regulated-data)")
+        // Proto3 JSON leaves zeros out; a count column still reads 0.
+        let counts = HumanRenderer.render(.object([("a", .number("3"))]), view: .fields([Column.count("a", "a"), Column.count("b", "b")]))
+        XCTAssertEqual(counts.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) }, ["3", "0"])
         XCTAssertEqual(ValueFormatter.text(.object([
             ("state", .string("SECTION_STATE_FAILED")), ("code", .number("14")), ("message", .string("down")), ("service", .string("metering")),
         ])), "failed (metering: UNAVAILABLE: down)")

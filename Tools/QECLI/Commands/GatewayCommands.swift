@@ -146,11 +146,11 @@ public struct ImpactCommand: AsyncParsableCommand {
                 ("impact", .fields([
                     Column("outage", "impact.outage.outageId"), Column("status", "impact.outage.status"),
                     Column("cause", "impact.outage.cause"), Column("root asset", "impact.rootAssetId"),
-                    Column("downstream assets", "impact.counts.downstreamAssetCount"), Column("meter points", "impact.counts.meterPointCount"),
-                    Column("premises", "impact.counts.premiseCount"), Column("accounts", "impact.counts.accountCount"),
-                    Column("  regulated", "impact.counts.regulatedAccountCount"),
-                    Column("  non-regulated", "impact.counts.nonRegulatedAccountCount"),
-                    Column("customers", "impact.counts.customerCount"), Column("truncated", "impact.truncated"),
+                    Column.count("downstream assets", "impact.counts.downstreamAssetCount"), Column.count("meter points", "impact.counts.meterPointCount"),
+                    Column.count("premises", "impact.counts.premiseCount"), Column.count("accounts", "impact.counts.accountCount"),
+                    Column.count("  regulated", "impact.counts.regulatedAccountCount"),
+                    Column.count("  non-regulated", "impact.counts.nonRegulatedAccountCount"),
+                    Column.count("customers", "impact.counts.customerCount"), Column("truncated", "impact.truncated", absent: "no"),
                 ])),
                 ("customers to notify", .table("impact.targets", [
                     Column("CUSTOMER", "customerId"), Column("NAME", "displayName"),
@@ -223,11 +223,11 @@ public struct ReliabilityCommand: AsyncParsableCommand {
             view: .sections([
                 ("indices", .fields([
                     Column("period", "indices.period"), Column("commodity", "indices.commodity"),
-                    Column("SAIFI", "indices.saifiMicro"), Column("SAIDI (min)", "indices.saidiMinutesMicro"),
-                    Column("CAIDI (min)", "indices.caidiMinutesMicro"), Column("MAIFI", "indices.maifiMicro"),
-                    Column("customers served", "indices.customersServed"), Column("sustained events", "indices.sustainedEventCount"),
-                    Column("customers interrupted", "indices.customersInterrupted"),
-                    Column("momentary events", "indices.momentaryEventCount"), Column("open outages", "indices.openOutageCount"),
+                    Column.count("SAIFI", "indices.saifiMicro"), Column.count("SAIDI (min)", "indices.saidiMinutesMicro"),
+                    Column.count("CAIDI (min)", "indices.caidiMinutesMicro"), Column.count("MAIFI", "indices.maifiMicro"),
+                    Column.count("customers served", "indices.customersServed"), Column.count("sustained events", "indices.sustainedEventCount"),
+                    Column.count("customers interrupted", "indices.customersInterrupted"),
+                    Column.count("momentary events", "indices.momentaryEventCount"), Column.count("open outages", "indices.openOutageCount"),
                     Column("served as of", "customersServedAsOfTime"),
                 ])),
                 ("customers served by scope", .table("customersServedByScope", [

@@ -18,11 +18,20 @@ public struct Column: Sendable {
     public let title: String
     public let path: String
     public let rightAligned: Bool
+    /// Shown when the field is absent: proto3 JSON leaves out zeros and false, which a
+    /// count or an index should still show (e.g. "0", "no").
+    public let absent: String
 
-    public init(_ title: String, _ path: String, right: Bool = false) {
+    public init(_ title: String, _ path: String, right: Bool = false, absent: String = "") {
         self.title = title
         self.path = path
         self.rightAligned = right
+        self.absent = absent
+    }
+
+    /// A number that reads 0 when proto3 JSON left it out.
+    public static func count(_ title: String, _ path: String, right: Bool = false) -> Column {
+        Column(title, path, right: right, absent: "0")
     }
 }
 
@@ -45,10 +54,10 @@ public enum HumanRenderer {
             var table = TextTable(
                 headers: columns.map(\.title),
                 rightAligned: Set(columns.indices.filter { columns[$0].rightAligned }))
-            for item in items { table.add(columns.map { cell(item, $0.path) }) }
+            for item in items { table.add(columns.map { cell(item, $0) }) }
             return table.render()
         case .fields(let columns):
-            return TextTable.align(columns.map { [$0.title, cell(root, $0.path)] })
+            return TextTable.align(columns.map { [$0.title, cell(root, $0)] })
         case .sections(let sections):
             return sections.map { "== \($0.title)\n" + renderView(root, view: $0.view) }.joined(separator: "\n\n")
         }
@@ -89,9 +98,9 @@ public enum HumanRenderer {
         return current.first
     }
 
-    static func cell(_ item: JSONValue, _ path: String) -> String {
-        guard let value = lookup(item, path) else { return "" }
-        return ValueFormatter.text(value, key: String(path.split(separator: ".").last ?? ""))
+    static func cell(_ item: JSONValue, _ column: Column) -> String {
+        guard let value = lookup(item, column.path) else { return column.absent }
+        return ValueFormatter.text(value, key: String(column.path.split(separator: ".").last ?? ""))
     }
 
     /// `field  value` lines for a message, nested messages as dotted names.

@@ -105,7 +105,12 @@ public enum ValueFormatter {
 
     static func sectionStatus(_ value: JSONValue, state: String) -> String {
         var text = enumLabel(state, key: "state")
-        if state == "SECTION_STATE_OK" { return text }
+        if state == "SECTION_STATE_OK" {
+            // Complete for this caller, but entries were held back by the separation policy.
+            guard case .number(let withheld)? = value["withheldCount"] else { return text }
+            let rule: String = if case .string(let rule)? = value["rule"] { ", rule \(rule)" } else { "" }
+            return text + " (\(withheld) withheld by the separation policy\(rule))"
+        }
         var details: [String] = []
         if case .string(let service)? = value["service"] { details.append(service) }
         if case .number(let code)? = value["code"], let number = Int(code) { details.append(statusName(number)) }
