@@ -80,6 +80,14 @@ final class ConnectionLifetime {
         headerBlockTimer = nil
     }
 
+    /// We sent a message: as in gRPC C-core, data going out forgives the client's PINGs. A
+    /// client receiving a long server stream sends BDP-probe PINGs (grpcio does, every few
+    /// reads); without this, a busy WatchOutages subscriber was sent GOAWAY too_many_pings.
+    func messageSent() {
+        pingStrikes = 0
+        lastClientPing = nil
+    }
+
     /// Starts the idle clock when the last call ends; stops it when one starts.
     func activeStreamsChanged(_ count: Int) {
         if count > 0 {

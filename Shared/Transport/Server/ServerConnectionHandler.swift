@@ -421,6 +421,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         guard let call = streams[stream], !call.finished else { return }
         if let headers { submitResponseHeaders(call, headers) }
         call.outbound.append(buffer)
+        lifetime?.messageSent()
         resumeIfDeferred(call)
         scheduleFlush()
     }
