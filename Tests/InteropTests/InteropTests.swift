@@ -25,6 +25,16 @@ final class InteropTests: XCTestCase {
         assertAllPassed(result, cases: 18)
     }
 
+    /// grpcio pings (BDP probes) while it reads a busy stream; the server must not answer
+    /// GOAWAY too_many_pings while it is the one sending (it did, before messages forgave pings).
+    func testReferenceClientReadsLongServerStreamsWithoutBeingCalledAbusive() throws {
+        let (server, port) = try startOurServer()
+        defer { server.stop() }
+        let result = try PeerProcess.run(try PeerProcess.python(), [PeerProcess.script("long_server_stream.py"), "--port", "\(port)"])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("long streams: OK 6000"), result.output)
+    }
+
     func testOurClientPassesEveryCaseAgainstTheReferenceServer() throws {
         let server = ChildProcess(try PeerProcess.python(), [PeerProcess.script("interop_server.py"), "--port", "0"])
         try server.start()
