@@ -84,18 +84,15 @@ extension FanOut {
     private func accountViews(customerID: String, transactionLimit: Int32) async -> ([AccountView], SectionStatus) {
         async let agreements = agreementViews(customerID: customerID)
         let accounts = await call.section(.customer) { options in
-            var withheld = WithheldEntries()
-            let list = try await Paging.all { token in
+            try await Paging.allCountingWithheld { token in
                 let page = try await clients.customer.listCustomerAccounts(
                     .with {
                         $0.customerID = customerID
                         $0.pageSize = 1000
                         $0.pageToken = token
                     }, options: options)
-                withheld.add(page.withheldCount, rule: page.withheldRule)
-                return (page.accounts, page.nextPageToken)
+                return (page.accounts, page.nextPageToken, page.withheldCount, page.withheldRule)
             }
-            return (list, withheld)
         }
         guard let (accountList, withheldAccounts) = accounts.value else { return ([], accounts.status) }
         let finance = clients.finance, call = self.call
@@ -132,18 +129,15 @@ extension FanOut {
     /// The customer's agreements with their products, by account id; products in one batch.
     private func agreementViews(customerID: String) async -> ([String: [AgreementView]], SectionStatus) {
         let agreements = await call.section(.customer) { options in
-            var withheld = WithheldEntries()
-            let list = try await Paging.all { token in
+            try await Paging.allCountingWithheld { token in
                 let page = try await clients.customer.listServiceAgreements(
                     .with {
                         $0.customerID = customerID
                         $0.pageSize = 1000
                         $0.pageToken = token
                     }, options: options)
-                withheld.add(page.withheldCount, rule: page.withheldRule)
-                return (page.agreements, page.nextPageToken)
+                return (page.agreements, page.nextPageToken, page.withheldCount, page.withheldRule)
             }
-            return (list, withheld)
         }
         guard let (agreementList, withheldAgreements) = agreements.value else { return ([:], agreements.status) }
         let products = await ProductLookup(clients: clients, call: call).products(ids: agreementList.map(\.productID))

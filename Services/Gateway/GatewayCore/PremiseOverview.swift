@@ -17,18 +17,15 @@ extension FanOut {
             try await clients.customer.getPremise(.with { $0.premiseID = premiseID }, options: options).premise ?? Premise()
         }
         async let accounts = call.section(.customer) { options in
-            var withheld = WithheldEntries()
-            let list = try await Paging.all { token in
+            try await Paging.allCountingWithheld { token in
                 let page = try await clients.customer.listCustomerAccounts(
                     .with {
                         $0.premiseIDs = [premiseID]
                         $0.pageSize = 1000
                         $0.pageToken = token
                     }, options: options)
-                withheld.add(page.withheldCount, rule: page.withheldRule)
-                return (page.accounts, page.nextPageToken)
+                return (page.accounts, page.nextPageToken, page.withheldCount, page.withheldRule)
             }
-            return (list, withheld)
         }
         async let meterPoints = meterPointViews(premiseID: premiseID)
         async let premiseAssets = call.section(.asset) { options in

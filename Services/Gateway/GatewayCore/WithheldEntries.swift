@@ -23,3 +23,20 @@ struct WithheldEntries: Sendable {
         return status
     }
 }
+
+extension Paging {
+    /// Every page of a list whose pages report what the separation policy left out:
+    /// `fetch(token)` returns the page's items, the next token ("" at the end), and its
+    /// `withheld_count` / `withheld_rule`.
+    static func allCountingWithheld<Item>(
+        _ fetch: (String) async throws -> (items: [Item], next: String, withheldCount: Int32, withheldRule: String)
+    ) async throws -> ([Item], WithheldEntries) {
+        var withheld = WithheldEntries()
+        let items = try await all { token in
+            let page = try await fetch(token)
+            withheld.add(page.withheldCount, rule: page.withheldRule)
+            return (page.items, page.next)
+        }
+        return (items, withheld)
+    }
+}
