@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var connectionPolicy = ServerConnectionPolicy()
     /// Event loops serving connections (default: NIO's shared singleton group).
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// Run handlers on their connection's event loop (no hop to the concurrency pool and back
+    /// per call); false runs them on the global concurrent executor, for handlers that do
+    /// long CPU work between awaits. See `EventLoopTaskExecutor`.
+    public var runsHandlersOnEventLoop = true
 
     public init(host: String = "0.0.0.0", port: Int = 0) {
         self.host = host

@@ -20,6 +20,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var shutdown = GracefulShutdown.none
     private var graceTimer: Scheduled<Void>?
     private var lifetime: ConnectionLifetime?
+    /// Where handler tasks run: this connection's event loop, unless configured otherwise.
+    private var handlerExecutor: EventLoopTaskExecutor?
     private var resetLimiter: StreamResetLimiter
 
     private enum GracefulShutdown {
@@ -55,6 +57,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             return
         }
         lifetime = ConnectionLifetime(policy: configuration.connectionPolicy, eventLoop: context.eventLoop, events: self)
+        if configuration.runsHandlersOnEventLoop { handlerExecutor = EventLoopTaskExecutor(context.eventLoop) }
         if context.channel.isActive { flush() }
     }
 
@@ -348,7 +351,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         let request = call.request
         call.request = nil
         let interceptors = configuration.interceptors
-        call.task = Task {
+        call.task = Task(executorPreference: handlerExecutor) {
             await ServerCallRunner.run(handler, io: io, context: context, request: request, interceptors: interceptors)
         }
     }
