@@ -3,6 +3,7 @@ import AssetDomain
 import MeshAuth
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// `quantum.asset.v1.AssetService` over gRPC: every method hands its request to
 /// `AssetOperations` (the rules and the store) and turns what it throws into a status.
@@ -81,19 +82,8 @@ public struct AssetServiceImpl: AssetServiceHandler {
         }
     }
 
-    /// Domain errors are already statuses; anything else is our bug, reported as INTERNAL
-    /// without details rather than as a crash.
-    private func status<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as RPCError {
-            throw error
-        } catch let error as any RPCErrorConvertible {
-            throw error.rpcError
-        } catch is CancellationError {
-            throw RPCError(code: .cancelled, message: "call cancelled")
-        } catch {
-            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
-        }
+    /// Runs one call; errors become the caller's status (ServiceKit `HandlerStatus`).
+    private func status<T>(_ body: () async throws -> T) async throws(RPCError) -> T {
+        try await HandlerStatus.run(body)
     }
 }

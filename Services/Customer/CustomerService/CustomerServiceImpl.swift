@@ -252,12 +252,8 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
         }
     }
 
-    /// Runs one call, mapping errors to a gRPC status (see `RPCErrorMapping`).
-    private func status<Response: Sendable>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
-        do {
-            return try await body()
-        } catch {
-            throw RPCErrorMapping.status(for: error)
-        }
+    /// Runs one call; errors become the caller's status (ServiceKit `HandlerStatus`).
+    private func status<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
+        try await HandlerStatus.run(body)
     }
 }

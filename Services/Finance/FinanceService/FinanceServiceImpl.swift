@@ -167,19 +167,8 @@ public struct FinanceServiceImpl: FinanceServiceHandler {
         }
     }
 
-    /// Runs one call: statuses pass through, store errors map themselves, anything else is our
-    /// bug and is reported as INTERNAL without details, never as a crash.
-    private func status<Response: Sendable>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
-        do {
-            return try await body()
-        } catch let error as RPCError {
-            throw error
-        } catch let error as any RPCErrorConvertible {
-            throw error.rpcError
-        } catch is CancellationError {
-            throw RPCError(code: .cancelled, message: "call cancelled")
-        } catch {
-            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
-        }
+    /// Runs one call; errors become the caller's status (ServiceKit `HandlerStatus`).
+    private func status<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
+        try await HandlerStatus.run(body)
     }
 }

@@ -117,19 +117,8 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
         }
     }
 
-    /// Runs `body`; an error that is not already a status is our bug and becomes INTERNAL
-    /// without details (the store's errors carry their own status).
-    private func status<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as RPCError {
-            throw error
-        } catch let error as any RPCErrorConvertible {
-            throw error.rpcError
-        } catch is CancellationError {
-            throw RPCError(code: .cancelled, message: "call cancelled")
-        } catch {
-            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
-        }
+    /// Runs one call; errors become the caller's status (ServiceKit `HandlerStatus`).
+    private func status<T>(_ body: () async throws -> T) async throws(RPCError) -> T {
+        try await HandlerStatus.run(body)
     }
 }

@@ -3,6 +3,7 @@ import OutageAPI
 import OutageDomain
 import QuantumTypes
 import RPCCore
+import ServiceKit
 
 /// `quantum.outage.v1.OutageService` over gRPC: every method hands its request to
 /// `OutageOperations` (the rules, the store and the feeds) and turns what it throws into a
@@ -135,19 +136,8 @@ public struct OutageServiceImpl: OutageServiceHandler {
         }
     }
 
-    /// Domain errors are already statuses; anything else is our bug, reported as INTERNAL
-    /// without details rather than as a crash.
-    private func status<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as RPCError {
-            throw error
-        } catch let error as any RPCErrorConvertible {
-            throw error.rpcError
-        } catch is CancellationError {
-            throw RPCError(code: .cancelled, message: "call cancelled")
-        } catch {
-            throw RPCError(code: .internal, message: "internal error (\(type(of: error)))")
-        }
+    /// Runs one call; errors become the caller's status (ServiceKit `HandlerStatus`).
+    private func status<T>(_ body: () async throws -> T) async throws(RPCError) -> T {
+        try await HandlerStatus.run(body)
     }
 }
