@@ -49,10 +49,14 @@ public enum RequestJSON {
     }
 
     public static func instant(_ text: String, flag: String, now: Date = Date()) throws -> Timestamp {
-        let nowStamp = Timestamp(seconds: Int64(now.timeIntervalSince1970.rounded(.down)), nanos: 0)
+        // The instant itself, not the start of its second: `--to now` must include what was
+        // written a moment ago (the reliability report counted 0 customers served when the
+        // accounts were opened in the same second as the call).
+        let seconds = now.timeIntervalSince1970.rounded(.down)
+        let nowStamp = Timestamp(seconds: Int64(seconds), nanos: Int32((now.timeIntervalSince1970 - seconds) * 1e9))
         if text == "now" { return nowStamp }
         if text.hasPrefix("-"), let ago = DurationArgument.parse(String(text.dropFirst())) {
-            return Timestamp(seconds: nowStamp.seconds - ago.components.seconds, nanos: 0)
+            return Timestamp(seconds: nowStamp.seconds - ago.components.seconds, nanos: nowStamp.nanos)
         }
         if let stamp = RFC3339.parse(text) { return stamp }
         if isDate(text), let stamp = RFC3339.parse(text + "T00:00:00Z") { return stamp }
