@@ -296,7 +296,7 @@ let package = Package(
         .target(
             name: "MeshAuth",
             dependencies: [
-                "RPCCore", "ServiceKit", "QuantumTypes", "CustomerAPI",
+                "RPCCore", "ServiceKit", "QuantumTypes", "CustomerAPI", "Transport", "ProtoRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

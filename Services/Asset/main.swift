@@ -23,21 +23,10 @@ struct AssetServiceCommand: AsyncParsableCommand {
     @OptionGroup var auth: AuthOptions
 
     func run() async throws {
-        let configuration = try options.resolve(defaults: Self.defaults)
-        ServiceLogging.bootstrap(configuration: configuration)
-        let metrics = ServiceMetrics()
-        metrics.bootstrapGlobalMetricsSystem()
-        let logger = Logger(label: "asset-service")
-
-        let store = try await configuration.openStore(schema: AssetSchema.schema)
-        let operations = AssetOperations(store: store, pages: PageTokenCodec(secret: configuration.pageTokenSecret))
-        // Authentication is on when a public key is configured (issue 11).
-        let interceptors = try auth.resolve().makeInterceptors(metricsFactory: metrics.factory, logger: logger)
-        let runner = ServiceRunner(
-            configuration: configuration, services: [AssetServiceImpl(operations: operations)],
-            descriptors: AssetAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics,
-            interceptors: interceptors)
-        try await runner.run()
+        let startup = try ServiceStartup(process: "asset-service", options: options, auth: auth, defaults: Self.defaults)
+        let store = try await startup.configuration.openStore(schema: AssetSchema.schema)
+        let operations = AssetOperations(store: store, pages: PageTokenCodec(secret: startup.configuration.pageTokenSecret))
+        try await startup.run(services: [AssetServiceImpl(operations: operations)], descriptors: AssetAPIDescriptors.filesWithDependencies, store: store)
     }
 }
 

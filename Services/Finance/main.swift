@@ -24,31 +24,20 @@ struct FinanceServiceCommand: AsyncParsableCommand {
     @OptionGroup var auth: AuthOptions
 
     func run() async throws {
-        let configuration = try options.resolve(defaults: Self.defaults)
-        ServiceLogging.bootstrap(configuration: configuration)
-        let metrics = ServiceMetrics()
-        metrics.bootstrapGlobalMetricsSystem()
-        let logger = Logger(label: "finance-service")
-
-        let store = try await configuration.openStore(schema: FinanceSchema.schema)
-        let operations = FinanceOperations(store: store, pages: PageTokenCodec(secret: configuration.pageTokenSecret))
-        // Authentication is on when a public key is configured (issue 11). The separation policy
-        // asks customer-service (--peer customer) whose an account is, with this service's token.
-        let authentication = try auth.resolve()
-        let interceptors = authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger)
+        let startup = try ServiceStartup(process: "finance-service", options: options, auth: auth, defaults: Self.defaults)
+        let store = try await startup.configuration.openStore(schema: FinanceSchema.schema)
+        let operations = FinanceOperations(store: store, pages: PageTokenCodec(secret: startup.configuration.pageTokenSecret))
+        // The separation policy asks customer-service (--peer customer) whose an account is,
+        // with this service's own token.
         var customers: CustomerDirectory?
-        if let peer = configuration.peers["customer"] {
-            var channelConfiguration = ChannelConfiguration()
-            channelConfiguration.interceptors = authentication.peerInterceptors
-            customers = CustomerDirectory(channel: try GRPCChannel(target: peer.description, configuration: channelConfiguration))
-        } else if authentication.isEnabled {
-            logger.warning("no customer peer (--peer customer=host:port): cross-boundary reads of account data fail with FAILED_PRECONDITION")
+        if let peer = startup.configuration.peers["customer"] {
+            customers = CustomerDirectory(channel: try GRPCChannel(target: peer.description, configuration: startup.peerChannelConfiguration))
+        } else if startup.authentication.isEnabled {
+            startup.logger.warning("no customer peer (--peer customer=host:port): cross-boundary reads of account data fail with FAILED_PRECONDITION")
         }
-        let runner = ServiceRunner(
-            configuration: configuration, services: [FinanceServiceImpl(operations: operations, customers: customers)],
-            descriptors: FinanceAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics,
-            interceptors: interceptors)
-        try await runner.run()
+        try await startup.run(
+            services: [FinanceServiceImpl(operations: operations, customers: customers)],
+            descriptors: FinanceAPIDescriptors.filesWithDependencies, store: store)
     }
 }
 

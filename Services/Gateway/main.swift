@@ -36,31 +36,22 @@ struct GatewayCommand: AsyncParsableCommand {
     var deadlineMargin: Double = 0.05
 
     func run() async throws {
-        let configuration = try options.resolve(defaults: Self.defaults)
         guard downstreamTimeout > 0, downstreamTimeout <= 600 else {
             throw ValidationError("--downstream-timeout must be between 0 and 600 seconds")
         }
         guard deadlineMargin >= 0, deadlineMargin <= 10 else {
             throw ValidationError("--deadline-margin must be between 0 and 10 seconds")
         }
-        ServiceLogging.bootstrap(configuration: configuration)
-        let metrics = ServiceMetrics()
-        metrics.bootstrapGlobalMetricsSystem()
-        let logger = Logger(label: "gateway")
         // The gateway checks tokens and scopes itself (gateway.read / gateway.write) and forwards
         // the caller's `authorization` downstream, where each service applies the separation policy.
-        let authentication = try auth.resolve()
-
-        let clients = try GatewayClients(endpoints: try Self.downstreamEndpoints(configuration.peerGroups))
+        let startup = try ServiceStartup(process: "gateway", options: options, auth: auth, defaults: Self.defaults)
+        let clients = try GatewayClients(endpoints: try Self.downstreamEndpoints(startup.configuration.peerGroups))
         defer { clients.close() }
         let deadlines = DeadlinePolicy(
             maxMargin: .milliseconds(Int64(deadlineMargin * 1000)), defaultTimeout: .milliseconds(Int64(downstreamTimeout * 1000)))
-        let settings = GatewaySettings(deadlines: deadlines)
-        let runner = ServiceRunner(
-            configuration: configuration, services: [GatewayServiceImpl(clients: clients, settings: settings)],
-            descriptors: GatewayAPIDescriptors.filesWithDependencies, store: nil, logger: logger, metrics: metrics,
-            interceptors: authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger))
-        try await runner.run()
+        try await startup.run(
+            services: [GatewayServiceImpl(clients: clients, settings: GatewaySettings(deadlines: deadlines))],
+            descriptors: GatewayAPIDescriptors.filesWithDependencies, store: nil)
     }
 
     /// Each downstream's endpoints from the peers; a missing one stops the start with its name.

@@ -34,32 +34,20 @@ struct MeteringServiceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try options.resolve(defaults: Self.defaults)
-        ServiceLogging.bootstrap(configuration: configuration)
-        let metrics = ServiceMetrics()
-        metrics.bootstrapGlobalMetricsSystem()
-        let logger = Logger(label: "metering-service")
-
-        // Authentication is on when a public key is configured (issue 11); calls to customer-service
-        // (premise checks, the separation policy's questions) carry this service's token.
-        let authentication = try auth.resolve()
-        var peerConfiguration = ChannelConfiguration()
-        peerConfiguration.interceptors = authentication.peerInterceptors
-        let premises = try configuration.peers["customer"].map {
-            try CustomerPremiseDirectory(target: $0.description, configuration: peerConfiguration)
+        let startup = try ServiceStartup(process: "metering-service", options: options, auth: auth, defaults: Self.defaults)
+        // Calls to customer-service (premise checks, the separation policy's questions) carry
+        // this service's own token.
+        let premises = try startup.configuration.peers["customer"].map {
+            try CustomerPremiseDirectory(target: $0.description, configuration: startup.peerChannelConfiguration)
         }
-        if premises == nil { logger.notice("no customer peer configured: premise ids are not checked on CreateMeterPoint") }
-        let store = try await configuration.openStore(schema: MeteringSchema.schema)
+        if premises == nil { startup.logger.notice("no customer peer configured: premise ids are not checked on CreateMeterPoint") }
+        let store = try await startup.configuration.openStore(schema: MeteringSchema.schema)
         let operations = MeteringOperations(
-            store: store, pages: PageTokenCodec(secret: configuration.pageTokenSecret), premises: premises,
+            store: store, pages: PageTokenCodec(secret: startup.configuration.pageTokenSecret), premises: premises,
             spikeThresholdMilli: spikeThresholdMilli)
-        let interceptors = authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger)
-        let runner = ServiceRunner(
-            configuration: configuration,
+        try await startup.run(
             services: [MeteringServiceImpl(operations: operations, customers: premises?.customerDirectory)],
-            descriptors: MeteringAPIDescriptors.filesWithDependencies, store: store, logger: logger, metrics: metrics,
-            interceptors: interceptors)
-        try await runner.run()
+            descriptors: MeteringAPIDescriptors.filesWithDependencies, store: store)
     }
 }
 
