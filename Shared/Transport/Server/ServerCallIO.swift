@@ -69,6 +69,9 @@ final class ServerCallIO: Sendable {
         try await gate.reserve(buffer.readableBytes)
         let headers = headersPending.exchange(false, ordering: .relaxed) ? context.takeResponseHeaders() : nil
         let connection = self.connection, streamID = self.streamID
+        guard !eventLoop.inEventLoop else {
+            return connection.value.sendMessage(stream: streamID, buffer, headers: headers)
+        }
         eventLoop.execute {
             connection.value.sendMessage(stream: streamID, buffer, headers: headers)
         }
@@ -81,6 +84,11 @@ final class ServerCallIO: Sendable {
         allTrailers.merge(extraTrailers)
         let trailers = allTrailers
         let connection = self.connection, streamID = self.streamID
+        // On the loop already (handlers run there by default): no second trip through its queue.
+        guard !eventLoop.inEventLoop else {
+            return connection.value.completeCall(
+                stream: streamID, lastMessage: lastMessage, headers: headers, status: status, trailers: trailers)
+        }
         eventLoop.execute {
             connection.value.completeCall(
                 stream: streamID, lastMessage: lastMessage, headers: headers, status: status, trailers: trailers)

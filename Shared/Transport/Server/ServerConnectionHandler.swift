@@ -351,7 +351,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         let request = call.request
         call.request = nil
         let interceptors = configuration.interceptors
-        call.task = Task(executorPreference: handlerExecutor) {
+        guard let handlerExecutor else {
+            call.task = Task {
+                await ServerCallRunner.run(handler, io: io, context: context, request: request, interceptors: interceptors)
+            }
+            return
+        }
+        // Started immediately, on this thread, up to its first suspension: a handler that
+        // answers without waiting (or after a quick await) is done before this read's
+        // channelReadComplete flushes, so its response leaves in the same write, without a trip
+        // through the event loop's task queue. Later steps resume on the loop (the preference).
+        call.task = Task.immediate(executorPreference: handlerExecutor) {
             await ServerCallRunner.run(handler, io: io, context: context, request: request, interceptors: interceptors)
         }
     }
