@@ -185,7 +185,7 @@ let package = Package(
             name: "CustomerServiceTests",
             dependencies: [
                 "CustomerDomain", "CustomerService", "CustomerServiceMain", "CustomerAPI", "QuantumTypes",
-                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport", "ServiceTestSupport",
             ],
             path: "Tests/CustomerServiceTests"),
 
@@ -210,7 +210,7 @@ let package = Package(
             name: "MeteringServiceTests",
             dependencies: [
                 "MeteringDomain", "MeteringService", "MeteringServiceMain", "MeteringAPI", "QuantumTypes", "CustomerAPI", "CustomerServiceMain",
-                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport", "ServiceTestSupport",
+                "ProtoRuntime", "RPCCore", "ServiceKit", "Transport", "ServiceTestSupport", "MeshAuth",
             ],
             path: "Tests/MeteringServiceTests"),
 
@@ -236,6 +236,8 @@ let package = Package(
             dependencies: [
                 "FinanceDomain", "FinanceService", "FinanceAPI", "QuantumTypes",
                 "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                // The separation tests of BatchGetAccountActivity: customer-service with authentication.
+                "MeshAuth", "CustomerAPI", "CustomerDomain", "CustomerService", "ServiceTestSupport",
             ],
             path: "Tests/FinanceServiceTests"),
 
@@ -289,7 +291,7 @@ let package = Package(
         // The asset and outage socket tests' harness: a service on a loopback port, status assertions.
         .target(
             name: "ServiceTestSupport",
-            dependencies: ["RPCCore", "ServiceKit", "Transport"],
+            dependencies: ["RPCCore", "ServiceKit", "Transport", "MeshAuth"],
             path: "Tests/ServiceTestSupport"),
         // Identity and separation (issue 11): Ed25519 JWT bearer tokens, the auth interceptor,
         // the caller identity handlers see, and the regulated / non-regulated separation policy.
@@ -319,6 +321,8 @@ let package = Package(
             dependencies: [
                 "GatewayAPI", "CustomerAPI", "MeteringAPI", "AssetAPI", "OutageAPI", "FinanceAPI", "QuantumTypes",
                 "ProtoRuntime", "RPCCore", "Transport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/Gateway/GatewayCore"),
         .target(

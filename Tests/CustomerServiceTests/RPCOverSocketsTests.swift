@@ -145,6 +145,9 @@ final class RPCOverSocketsTests: XCTestCase {
         try await assertEqualAsync(try await client.getInteraction(.with { $0.interactionID = interaction.interactionID }).interaction, interaction)
         let calls = try await client.listInteractions(.with { $0.customerID = customer.customerID; $0.filter = "channel = CALL" })
         XCTAssertEqual(calls.interactions, [interaction])
+        let summary = try await client.getCustomerSummary(.with { $0.customerID = customer.customerID })
+        XCTAssertEqual(summary.recentInteractions?.interactions, [interaction])
+        XCTAssertEqual(summary.accounts?.accounts.count, 2)
         let consent = try await client.grantConsent(.with {
             $0.consent = .with { $0.customerID = customer.customerID; $0.recipientBusinessUnit = .nonRegulated; $0.scopes = [.contactDetails] }
         }).consent!
@@ -211,7 +214,7 @@ final class RPCOverSocketsTests: XCTestCase {
         // Every method of the service was called and answered OK at least once.
         let all = Set(CustomerServiceImpl(operations: harness.operations).methodHandlers.map(\.descriptor.method))
         let answered = recorder.calls.withLock { $0 }
-        XCTAssertEqual(all.count, 56)
+        XCTAssertEqual(all.count, 57)
         XCTAssertEqual(Set(answered.filter { $0.value.contains("OK") }.keys), all, "methods never answered OK: \(all.subtracting(answered.keys))")
     }
 

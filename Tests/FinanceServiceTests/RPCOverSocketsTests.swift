@@ -80,6 +80,9 @@ final class RPCOverSocketsTests: XCTestCase {
         try await XCTAssertEqualAsync(try await client.getBalance(.with { $0.accountID = Fixtures.account }).balance?.amount, Fixtures.usd(3_000))
         try await XCTAssertEqualAsync(
             try await client.getBalance(.with { $0.accountID = Fixtures.account; $0.asOfTime = Timestamp(seconds: 0) }).balance?.transactionCount, 0)
+        let activity = try await client.batchGetAccountActivity(.with { $0.accountIDs = [Fixtures.account] }).activities
+        XCTAssertEqual(activity.first?.recentTransactions.map(\.transactionType), [.payment, .charge])
+        XCTAssertEqual(activity.first?.balance?.amount, Fixtures.usd(3_000))
 
         // Tariffs and billing
         let tariff = try await client.createTariff(.with { $0.tariff = Fixtures.tariff(Fixtures.twoTiers); $0.requestID = "trf-1" }).tariff!
@@ -189,7 +192,7 @@ final class RPCOverSocketsTests: XCTestCase {
         try await XCTAssertEqualAsync(try await client.listAuditRecords(.with { $0.filter = "decision = DENIED" }).auditRecords, [])
 
         let all = Set(FinanceServiceImpl(operations: harness.operations).methodHandlers.map(\.descriptor.method))
-        XCTAssertEqual(all.count, 28)
+        XCTAssertEqual(all.count, 29)
         let ok = answered.ok.withLock { $0 }
         XCTAssertEqual(ok, all, "methods never answered OK: \(all.subtracting(ok))")
     }

@@ -105,6 +105,10 @@ final class RPCOverSocketsTests: XCTestCase {
             .with { $0.subject = .meterPointID(meter); $0.timeRange = Fixtures.range(t0, t0 + 86_400); $0.bucketSize = .day })
         XCTAssertEqual(profile.profile?.totalDelivered?.milliValue, (0..<96).reduce(0) { $0 + 100 + Int64($1) })
         XCTAssertEqual(profile.profile?.totalReceived?.milliValue, 96 * 7)
+        let batch = try await client.batchGetConsumptionProfiles(
+            .with { $0.premiseIDs = [Fixtures.premiseID]; $0.timeRange = Fixtures.range(t0, t0 + 86_400); $0.bucketSize = .day })
+        XCTAssertEqual(batch.meterPoints.map(\.meterPoint?.meterPointID), [meter, second].sorted())
+        XCTAssertEqual(batch.meterPoints.first { $0.meterPoint?.meterPointID == meter }?.profile, profile.profile)
         let latest = try await client.getLatestReading(.with { $0.meterPointID = meter })
         XCTAssertEqual(latest.reading?.intervalStart?.seconds, t0 + 2 * 86_400 - 900)
         let validation = try await client.validateReadings(.with { $0.meterPointID = meter; $0.timeRange = Fixtures.range(t0, t0 + 86_400) })

@@ -184,6 +184,21 @@ struct CustomerSeparation: Sendable {
         return answer
     }
 
+    // MARK: Summaries
+
+    /// GetCustomerSummary: every part as its own call's answer would be (withheld contact
+    /// details, lists without the other business's records and with their withheld counts),
+    /// audited in the order the separate calls would audit it. Premises carry no scope.
+    func summary(_ response: GetCustomerSummaryResponse) async throws -> GetCustomerSummaryResponse {
+        guard Caller.current != nil else { return response }
+        var answer = response
+        answer.customer = try await customer(.with { $0.customer = response.customer }).customer
+        if let accounts = response.accounts { answer.accounts = try await self.accounts(accounts) }
+        if let agreements = response.agreements { answer.agreements = try await self.agreements(agreements) }
+        if let interactions = response.recentInteractions { answer.recentInteractions = try await self.interactions(interactions) }
+        return answer
+    }
+
     // MARK: Shared steps
 
     /// A single record: allowed (audited when cross-boundary) or PERMISSION_DENIED (audited).

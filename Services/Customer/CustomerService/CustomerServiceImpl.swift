@@ -30,6 +30,10 @@ public struct CustomerServiceImpl: CustomerServiceHandler {
         try await status { try await separation.customer(try await operations.getCustomer(request)) }
     }
 
+    public func getCustomerSummary(_ request: GetCustomerSummaryRequest, context: ServerContext) async throws -> GetCustomerSummaryResponse {
+        try await status { try await separation.summary(try await operations.getCustomerSummary(request)) }
+    }
+
     public func batchGetCustomers(_ request: BatchGetCustomersRequest, context: ServerContext) async throws -> BatchGetCustomersResponse {
         try await status { try await separation.customers(try await operations.batchGetCustomers(request)) }
     }

@@ -39,7 +39,7 @@ struct FinanceSeparation: Sendable {
 
     /// The decision for account-and-billing data of `accountID`. The account's side comes from
     /// customer-service (the record's own scope when the account is unknown there).
-    private func decide(accountID: String, recordSide: DataSide?, caller: Caller) async throws -> (SeparationDecision, DataSide?, String) {
+    func decide(accountID: String, recordSide: DataSide?, caller: Caller) async throws -> (SeparationDecision, DataSide?, String) {
         // The caller's own business's record: no question to ask.
         if let recordSide, caller.businessUnit.rawValue == recordSide.rawValue { return (.allowed, recordSide, "") }
         guard let owners else {

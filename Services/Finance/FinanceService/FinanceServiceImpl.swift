@@ -49,6 +49,11 @@ public struct FinanceServiceImpl: FinanceServiceHandler {
         }
     }
 
+    /// One store read for every account; the separation policy answers each account on its own.
+    public func batchGetAccountActivity(_ request: BatchGetAccountActivityRequest, context: ServerContext) async throws -> BatchGetAccountActivityResponse {
+        try await status { try await separation.visibleActivities(try await operations.batchGetAccountActivity(request)) }
+    }
+
     public func getBalance(_ request: GetBalanceRequest, context: ServerContext) async throws -> GetBalanceResponse {
         try await status {
             let response = try await operations.getBalance(request)

@@ -65,6 +65,13 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
         }
     }
 
+    /// One store read for every meter point; the separation policy answers each on its own.
+    public func batchGetConsumptionProfiles(
+        _ request: BatchGetConsumptionProfilesRequest, context: ServerContext
+    ) async throws -> BatchGetConsumptionProfilesResponse {
+        try await status { try await separation.visibleProfiles(try await operations.batchGetConsumptionProfiles(request)) }
+    }
+
     public func getConsumptionProfile(
         _ request: GetConsumptionProfileRequest, context: ServerContext
     ) async throws -> GetConsumptionProfileResponse {

@@ -32,6 +32,8 @@ public enum CustomerAPIDescriptors {
         CreateCustomerResponse.self,
         GetCustomerRequest.self,
         GetCustomerResponse.self,
+        GetCustomerSummaryRequest.self,
+        GetCustomerSummaryResponse.self,
         BatchGetCustomersRequest.self,
         BatchGetCustomersResponse.self,
         UpdateCustomerRequest.self,

@@ -48,6 +48,44 @@ public struct GetCustomerResponse: ProtoJSONMessage {
     public init() {}
 }
 
+/// Request for GetCustomerSummary.
+public struct GetCustomerSummaryRequest: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.customer.v1.GetCustomerSummaryRequest"
+
+    /// Customer id (CUS-); required. An unknown customer is NOT_FOUND.
+    public var customerID: String = ""
+
+    /// Recent interactions to include (newest first); 0 means 10; values above 1000 are coerced to 1000.
+    public var interactionLimit: Int32 = 0
+
+    public init() {}
+}
+
+/// Response of GetCustomerSummary. Every list is exactly what the matching List call answers for
+/// this customer with page_size 1000 (interactions: page_size interaction_limit), including the
+/// separation policy's withheld counts; a non-empty next_page_token continues that List call
+/// (customer_id and the same page_size).
+public struct GetCustomerSummaryResponse: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.customer.v1.GetCustomerSummaryResponse"
+
+    /// The customer, as GetCustomer answers it (contact details may be withheld).
+    public var customer: Customer? = nil
+
+    /// ListCustomerAccounts(customer_id, page_size 1000).
+    public var accounts: ListCustomerAccountsResponse? = nil
+
+    /// ListPremises(customer_id, page_size 1000).
+    public var premises: ListPremisesResponse? = nil
+
+    /// ListServiceAgreements(customer_id, page_size 1000).
+    public var agreements: ListServiceAgreementsResponse? = nil
+
+    /// ListInteractions(customer_id, page_size interaction_limit): the newest interactions.
+    public var recentInteractions: ListInteractionsResponse? = nil
+
+    public init() {}
+}
+
 /// Request for BatchGetCustomers.
 public struct BatchGetCustomersRequest: ProtoJSONMessage {
     public static let protoMessageName = "quantum.customer.v1.BatchGetCustomersRequest"
@@ -1556,6 +1594,118 @@ extension GetCustomerResponse {
             if case .null = value { continue }
             switch key {
             case "customer": self.customer = try Customer(protoJSONValue: value)
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension GetCustomerSummaryRequest {
+    package init(c: UnsafePointer<Quantum__Customer__V1__GetCustomerSummaryRequest>) {
+        self.init()
+        self.customerID = CConvert.string(c.pointee.customer_id)
+        self.interactionLimit = Int32(c.pointee.interaction_limit)
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Customer__V1__GetCustomerSummaryRequest> {
+        let c = arena.allocate(Quantum__Customer__V1__GetCustomerSummaryRequest.self)
+        quantum__customer__v1__get_customer_summary_request__init(c)
+        if !self.customerID.isEmpty { c.pointee.customer_id = arena.cString(self.customerID) }
+        c.pointee.interaction_limit = .init(self.interactionLimit)
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Customer__V1__GetCustomerSummaryRequest.self, initializer: quantum__customer__v1__get_customer_summary_request__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Customer__V1__GetCustomerSummaryRequest.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if !self.customerID.isEmpty { object.add("customerId", ProtoJSON.string(self.customerID)) }
+        if self.interactionLimit != 0 { object.add("interactionLimit", ProtoJSON.int32(self.interactionLimit)) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "customerId", "customer_id": self.customerID = try ProtoJSON.string(value, field: "quantum.customer.v1.GetCustomerSummaryRequest.customer_id")
+            case "interactionLimit", "interaction_limit": self.interactionLimit = try ProtoJSON.int32(value, field: "quantum.customer.v1.GetCustomerSummaryRequest.interaction_limit")
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension GetCustomerSummaryResponse {
+    package init(c: UnsafePointer<Quantum__Customer__V1__GetCustomerSummaryResponse>) {
+        self.init()
+        self.customer = c.pointee.customer.map { Customer(c: $0) }
+        self.accounts = c.pointee.accounts.map { ListCustomerAccountsResponse(c: $0) }
+        self.premises = c.pointee.premises.map { ListPremisesResponse(c: $0) }
+        self.agreements = c.pointee.agreements.map { ListServiceAgreementsResponse(c: $0) }
+        self.recentInteractions = c.pointee.recent_interactions.map { ListInteractionsResponse(c: $0) }
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Customer__V1__GetCustomerSummaryResponse> {
+        let c = arena.allocate(Quantum__Customer__V1__GetCustomerSummaryResponse.self)
+        quantum__customer__v1__get_customer_summary_response__init(c)
+        if let value = self.customer { c.pointee.customer = value.lower(into: arena) }
+        if let value = self.accounts { c.pointee.accounts = value.lower(into: arena) }
+        if let value = self.premises { c.pointee.premises = value.lower(into: arena) }
+        if let value = self.agreements { c.pointee.agreements = value.lower(into: arena) }
+        if let value = self.recentInteractions { c.pointee.recent_interactions = value.lower(into: arena) }
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Customer__V1__GetCustomerSummaryResponse.self, initializer: quantum__customer__v1__get_customer_summary_response__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Customer__V1__GetCustomerSummaryResponse.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if let value = self.customer { object.add("customer", value.protoJSONValue()) }
+        if let value = self.accounts { object.add("accounts", value.protoJSONValue()) }
+        if let value = self.premises { object.add("premises", value.protoJSONValue()) }
+        if let value = self.agreements { object.add("agreements", value.protoJSONValue()) }
+        if let value = self.recentInteractions { object.add("recentInteractions", value.protoJSONValue()) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "customer": self.customer = try Customer(protoJSONValue: value)
+            case "accounts": self.accounts = try ListCustomerAccountsResponse(protoJSONValue: value)
+            case "premises": self.premises = try ListPremisesResponse(protoJSONValue: value)
+            case "agreements": self.agreements = try ListServiceAgreementsResponse(protoJSONValue: value)
+            case "recentInteractions", "recent_interactions": self.recentInteractions = try ListInteractionsResponse(protoJSONValue: value)
             default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
             }
         }
@@ -6794,6 +6944,9 @@ public enum CustomerServiceMethods {
     public static let getCustomer = MethodDescriptor(service: serviceName, method: "GetCustomer", kind: .unary)
     /// Gets several customers at once (for the gateway); unknown or forbidden ids are reported.
     public static let batchGetCustomers = MethodDescriptor(service: serviceName, method: "BatchGetCustomers", kind: .unary)
+    /// Gets a customer with the first page of its accounts, premises, agreements and recent
+    /// interactions, read in one transaction (for the gateway's overview: one call, one snapshot).
+    public static let getCustomerSummary = MethodDescriptor(service: serviceName, method: "GetCustomerSummary", kind: .unary)
     /// Updates a customer's fields named in update_mask.
     public static let updateCustomer = MethodDescriptor(service: serviceName, method: "UpdateCustomer", kind: .unary)
     /// Lists customers, paged and filtered (name, email, status, kind).
@@ -6902,7 +7055,7 @@ public enum CustomerServiceMethods {
     /// Lists this service's audit trail (corporate callers only, else PERMISSION_DENIED).
     public static let listAuditRecords = MethodDescriptor(service: serviceName, method: "ListAuditRecords", kind: .unary)
     /// Every method, in proto order.
-    public static let all: [MethodDescriptor] = [createCustomer, getCustomer, batchGetCustomers, updateCustomer, listCustomers, createCustomerAccount, getCustomerAccount, updateCustomerAccount, listCustomerAccounts, closeCustomerAccount, createPremise, getPremise, batchGetPremises, updatePremise, listPremises, createServiceAgreement, getServiceAgreement, updateServiceAgreement, listServiceAgreements, terminateServiceAgreement, createProduct, getProduct, batchGetProducts, updateProduct, listProducts, createInteraction, getInteraction, listInteractions, grantConsent, revokeConsent, getConsent, listConsents, countCustomersServed, createMarketSegment, getMarketSegment, updateMarketSegment, listMarketSegments, deleteMarketSegment, createMarketingCampaign, getMarketingCampaign, updateMarketingCampaign, listMarketingCampaigns, deleteMarketingCampaign, listCampaignAudience, createSalesOpportunity, getSalesOpportunity, updateSalesOpportunity, listSalesOpportunities, deleteSalesOpportunity, transitionOpportunityStage, createCompetitorProfile, getCompetitorProfile, updateCompetitorProfile, listCompetitorProfiles, deleteCompetitorProfile, listAuditRecords]
+    public static let all: [MethodDescriptor] = [createCustomer, getCustomer, batchGetCustomers, getCustomerSummary, updateCustomer, listCustomers, createCustomerAccount, getCustomerAccount, updateCustomerAccount, listCustomerAccounts, closeCustomerAccount, createPremise, getPremise, batchGetPremises, updatePremise, listPremises, createServiceAgreement, getServiceAgreement, updateServiceAgreement, listServiceAgreements, terminateServiceAgreement, createProduct, getProduct, batchGetProducts, updateProduct, listProducts, createInteraction, getInteraction, listInteractions, grantConsent, revokeConsent, getConsent, listConsents, countCustomersServed, createMarketSegment, getMarketSegment, updateMarketSegment, listMarketSegments, deleteMarketSegment, createMarketingCampaign, getMarketingCampaign, updateMarketingCampaign, listMarketingCampaigns, deleteMarketingCampaign, listCampaignAudience, createSalesOpportunity, getSalesOpportunity, updateSalesOpportunity, listSalesOpportunities, deleteSalesOpportunity, transitionOpportunityStage, createCompetitorProfile, getCompetitorProfile, updateCompetitorProfile, listCompetitorProfiles, deleteCompetitorProfile, listAuditRecords]
 }
 
 /// Owns customers, their accounts, premises, agreements, products, interactions and consents,
@@ -6916,6 +7069,9 @@ public protocol CustomerServiceHandler: RPCService {
     func getCustomer(_ request: GetCustomerRequest, context: ServerContext) async throws -> GetCustomerResponse
     /// Gets several customers at once (for the gateway); unknown or forbidden ids are reported.
     func batchGetCustomers(_ request: BatchGetCustomersRequest, context: ServerContext) async throws -> BatchGetCustomersResponse
+    /// Gets a customer with the first page of its accounts, premises, agreements and recent
+    /// interactions, read in one transaction (for the gateway's overview: one call, one snapshot).
+    func getCustomerSummary(_ request: GetCustomerSummaryRequest, context: ServerContext) async throws -> GetCustomerSummaryResponse
     /// Updates a customer's fields named in update_mask.
     func updateCustomer(_ request: UpdateCustomerRequest, context: ServerContext) async throws -> UpdateCustomerResponse
     /// Lists customers, paged and filtered (name, email, status, kind).
@@ -7033,6 +7189,7 @@ extension CustomerServiceHandler {
             MethodHandler<CreateCustomerRequest, CreateCustomerResponse>.unary(CustomerServiceMethods.createCustomer) { request, context in try await self.createCustomer(request, context: context) },
             MethodHandler<GetCustomerRequest, GetCustomerResponse>.unary(CustomerServiceMethods.getCustomer) { request, context in try await self.getCustomer(request, context: context) },
             MethodHandler<BatchGetCustomersRequest, BatchGetCustomersResponse>.unary(CustomerServiceMethods.batchGetCustomers) { request, context in try await self.batchGetCustomers(request, context: context) },
+            MethodHandler<GetCustomerSummaryRequest, GetCustomerSummaryResponse>.unary(CustomerServiceMethods.getCustomerSummary) { request, context in try await self.getCustomerSummary(request, context: context) },
             MethodHandler<UpdateCustomerRequest, UpdateCustomerResponse>.unary(CustomerServiceMethods.updateCustomer) { request, context in try await self.updateCustomer(request, context: context) },
             MethodHandler<ListCustomersRequest, ListCustomersResponse>.unary(CustomerServiceMethods.listCustomers) { request, context in try await self.listCustomers(request, context: context) },
             MethodHandler<CreateCustomerAccountRequest, CreateCustomerAccountResponse>.unary(CustomerServiceMethods.createCustomerAccount) { request, context in try await self.createCustomerAccount(request, context: context) },
@@ -7109,6 +7266,12 @@ public struct CustomerServiceClient: Sendable {
     /// Gets several customers at once (for the gateway); unknown or forbidden ids are reported.
     public func batchGetCustomers(_ request: BatchGetCustomersRequest, options: CallOptions = CallOptions()) async throws -> BatchGetCustomersResponse {
         try await channel.unary(CustomerServiceMethods.batchGetCustomers, request: request, options: options)
+    }
+
+    /// Gets a customer with the first page of its accounts, premises, agreements and recent
+    /// interactions, read in one transaction (for the gateway's overview: one call, one snapshot).
+    public func getCustomerSummary(_ request: GetCustomerSummaryRequest, options: CallOptions = CallOptions()) async throws -> GetCustomerSummaryResponse {
+        try await channel.unary(CustomerServiceMethods.getCustomerSummary, request: request, options: options)
     }
 
     /// Updates a customer's fields named in update_mask.
@@ -7388,6 +7551,8 @@ let fileDescriptor_quantum_customer_v1_customer_service_proto = ProtoFileDescrip
         "quantum.customer.v1.CreateCustomerResponse",
         "quantum.customer.v1.GetCustomerRequest",
         "quantum.customer.v1.GetCustomerResponse",
+        "quantum.customer.v1.GetCustomerSummaryRequest",
+        "quantum.customer.v1.GetCustomerSummaryResponse",
         "quantum.customer.v1.BatchGetCustomersRequest",
         "quantum.customer.v1.BatchGetCustomersResponse",
         "quantum.customer.v1.UpdateCustomerRequest",
@@ -7498,6 +7663,7 @@ let fileDescriptor_quantum_customer_v1_customer_service_proto = ProtoFileDescrip
         "quantum.customer.v1.CustomerService.CreateCustomer",
         "quantum.customer.v1.CustomerService.GetCustomer",
         "quantum.customer.v1.CustomerService.BatchGetCustomers",
+        "quantum.customer.v1.CustomerService.GetCustomerSummary",
         "quantum.customer.v1.CustomerService.UpdateCustomer",
         "quantum.customer.v1.CustomerService.ListCustomers",
         "quantum.customer.v1.CustomerService.CreateCustomerAccount",
@@ -7561,255 +7727,263 @@ let fileDescriptor_quantum_customer_v1_customer_service_proto = ProtoFileDescrip
     ZXISHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkIlMKFkNyZWF0ZUN1c3RvbWVyUmVzcG9uc2USOQoIY3VzdG9tZXIYASAB\
     KAsyHS5xdWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVyUghjdXN0b21lciI1ChJHZXRDdXN0b21lclJlcXVlc3QSHwoLY3VzdG9t\
     ZXJfaWQYASABKAlSCmN1c3RvbWVySWQiUAoTR2V0Q3VzdG9tZXJSZXNwb25zZRI5CghjdXN0b21lchgBIAEoCzIdLnF1YW50dW0u\
-    Y3VzdG9tZXIudjEuQ3VzdG9tZXJSCGN1c3RvbWVyIj0KGEJhdGNoR2V0Q3VzdG9tZXJzUmVxdWVzdBIhCgxjdXN0b21lcl9pZHMY\
-    ASADKAlSC2N1c3RvbWVySWRzIpwBChlCYXRjaEdldEN1c3RvbWVyc1Jlc3BvbnNlEjsKCWN1c3RvbWVycxgBIAMoCzIdLnF1YW50\
-    dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJSCWN1c3RvbWVycxIfCgttaXNzaW5nX2lkcxgCIAMoCVIKbWlzc2luZ0lkcxIhCgx3aXRo\
-    aGVsZF9pZHMYAyADKAlSC3dpdGhoZWxkSWRzIo8BChVVcGRhdGVDdXN0b21lclJlcXVlc3QSOQoIY3VzdG9tZXIYASABKAsyHS5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVyUghjdXN0b21lchI7Cgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1\
-    Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siUwoWVXBkYXRlQ3VzdG9tZXJSZXNwb25zZRI5CghjdXN0b21lchgBIAEoCzIdLnF1YW50\
-    dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJSCGN1c3RvbWVyIoUBChRMaXN0Q3VzdG9tZXJzUmVxdWVzdBIWCgZmaWx0ZXIYASABKAlS\
-    BmZpbHRlchIZCghvcmRlcl9ieRgCIAEoCVIHb3JkZXJCeRIbCglwYWdlX3NpemUYAyABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9r\
-    ZW4YBCABKAlSCXBhZ2VUb2tlbiJ8ChVMaXN0Q3VzdG9tZXJzUmVzcG9uc2USOwoJY3VzdG9tZXJzGAEgAygLMh0ucXVhbnR1bS5j\
-    dXN0b21lci52MS5DdXN0b21lclIJY3VzdG9tZXJzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJ9ChxD\
-    cmVhdGVDdXN0b21lckFjY291bnRSZXF1ZXN0Ej4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVy\
-    QWNjb3VudFIHYWNjb3VudBIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiXwodQ3JlYXRlQ3VzdG9tZXJBY2NvdW50UmVz\
-    cG9uc2USPgoHYWNjb3VudBgBIAEoCzIkLnF1YW50dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJBY2NvdW50UgdhY2NvdW50IjoKGUdl\
-    dEN1c3RvbWVyQWNjb3VudFJlcXVlc3QSHQoKYWNjb3VudF9pZBgBIAEoCVIJYWNjb3VudElkIlwKGkdldEN1c3RvbWVyQWNjb3Vu\
-    dFJlc3BvbnNlEj4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVyQWNjb3VudFIHYWNjb3VudCKb\
-    AQocVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVxdWVzdBI+CgdhY2NvdW50GAEgASgLMiQucXVhbnR1bS5jdXN0b21lci52MS5DdXN0\
-    b21lckFjY291bnRSB2FjY291bnQSOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRh\
-    dGVNYXNrIl8KHVVwZGF0ZUN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEj4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLkN1c3RvbWVyQWNjb3VudFIHYWNjb3VudCKzAQobTGlzdEN1c3RvbWVyQWNjb3VudHNSZXF1ZXN0Eh8KC2N1c3RvbWVyX2lk\
-    GAEgASgJUgpjdXN0b21lcklkEh8KC3ByZW1pc2VfaWRzGAIgAygJUgpwcmVtaXNlSWRzEhYKBmZpbHRlchgDIAEoCVIGZmlsdGVy\
-    EhsKCXBhZ2Vfc2l6ZRgEIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgFIAEoCVIJcGFnZVRva2VuItQBChxMaXN0Q3VzdG9t\
-    ZXJBY2NvdW50c1Jlc3BvbnNlEkAKCGFjY291bnRzGAEgAygLMiQucXVhbnR1bS5jdXN0b21lci52MS5DdXN0b21lckFjY291bnRS\
-    CGFjY291bnRzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbhIlCg53aXRoaGVsZF9jb3VudBgDIAEoBVIN\
-    d2l0aGhlbGRDb3VudBIjCg13aXRoaGVsZF9ydWxlGAQgASgJUgx3aXRoaGVsZFJ1bGUijwEKG0Nsb3NlQ3VzdG9tZXJBY2NvdW50\
-    UmVxdWVzdBIdCgphY2NvdW50X2lkGAEgASgJUglhY2NvdW50SWQSFgoGcmVhc29uGAIgASgJUgZyZWFzb24SOQoKY2xvc2VfdGlt\
-    ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSCWNsb3NlVGltZSJeChxDbG9zZUN1c3RvbWVyQWNjb3VudFJlc3Bv\
-    bnNlEj4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVyQWNjb3VudFIHYWNjb3VudCJtChRDcmVh\
-    dGVQcmVtaXNlUmVxdWVzdBI2CgdwcmVtaXNlGAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNlUgdwcmVtaXNlEh0K\
-    CnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJPChVDcmVhdGVQcmVtaXNlUmVzcG9uc2USNgoHcHJlbWlzZRgBIAEoCzIcLnF1\
-    YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIHcHJlbWlzZSIyChFHZXRQcmVtaXNlUmVxdWVzdBIdCgpwcmVtaXNlX2lkGAEgASgJ\
-    UglwcmVtaXNlSWQiTAoSR2V0UHJlbWlzZVJlc3BvbnNlEjYKB3ByZW1pc2UYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlBy\
-    ZW1pc2VSB3ByZW1pc2UiOgoXQmF0Y2hHZXRQcmVtaXNlc1JlcXVlc3QSHwoLcHJlbWlzZV9pZHMYASADKAlSCnByZW1pc2VJZHMi\
-    dQoYQmF0Y2hHZXRQcmVtaXNlc1Jlc3BvbnNlEjgKCHByZW1pc2VzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNl\
-    UghwcmVtaXNlcxIfCgttaXNzaW5nX2lkcxgCIAMoCVIKbWlzc2luZ0lkcyKLAQoUVXBkYXRlUHJlbWlzZVJlcXVlc3QSNgoHcHJl\
-    bWlzZRgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIHcHJlbWlzZRI7Cgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdv\
-    b2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siTwoVVXBkYXRlUHJlbWlzZVJlc3BvbnNlEjYKB3ByZW1pc2UYASAB\
-    KAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VSB3ByZW1pc2UiigEKE0xpc3RQcmVtaXNlc1JlcXVlc3QSHwoLY3VzdG9t\
-    ZXJfaWQYASABKAlSCmN1c3RvbWVySWQSFgoGZmlsdGVyGAIgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAMgASgFUghwYWdlU2l6\
-    ZRIdCgpwYWdlX3Rva2VuGAQgASgJUglwYWdlVG9rZW4ieAoUTGlzdFByZW1pc2VzUmVzcG9uc2USOAoIcHJlbWlzZXMYASADKAsy\
-    HC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VSCHByZW1pc2VzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VU\
-    b2tlbiKDAQodQ3JlYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QSQwoJYWdyZWVtZW50GAEgASgLMiUucXVhbnR1bS5jdXN0b21l\
-    ci52MS5TZXJ2aWNlQWdyZWVtZW50UglhZ3JlZW1lbnQSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImUKHkNyZWF0ZVNl\
-    cnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3Jl\
-    ZW1lbnRSCWFncmVlbWVudCI/ChpHZXRTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBIhCgxhZ3JlZW1lbnRfaWQYASABKAlSC2FncmVl\
-    bWVudElkImIKG0dldFNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudCKhAQodVXBkYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QSQwoJYWdyZWVt\
-    ZW50GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TZXJ2aWNlQWdyZWVtZW50UglhZ3JlZW1lbnQSOwoLdXBkYXRlX21hc2sY\
-    AiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrImUKHlVwZGF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNw\
-    b25zZRJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudCKy\
-    AQocTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVxdWVzdBIdCgphY2NvdW50X2lkGAEgASgJUglhY2NvdW50SWQSHwoLY3VzdG9tZXJf\
-    aWQYAiABKAlSCmN1c3RvbWVySWQSFgoGZmlsdGVyGAMgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAQgASgFUghwYWdlU2l6ZRId\
-    CgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4i2gEKHUxpc3RTZXJ2aWNlQWdyZWVtZW50c1Jlc3BvbnNlEkUKCmFncmVlbWVu\
-    dHMYASADKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCmFncmVlbWVudHMSJgoPbmV4dF9wYWdlX3Rv\
-    a2VuGAIgASgJUg1uZXh0UGFnZVRva2VuEiUKDndpdGhoZWxkX2NvdW50GAMgASgFUg13aXRoaGVsZENvdW50EiMKDXdpdGhoZWxk\
-    X3J1bGUYBCABKAlSDHdpdGhoZWxkUnVsZSKXAQogVGVybWluYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QSIQoMYWdyZWVtZW50\
-    X2lkGAEgASgJUgthZ3JlZW1lbnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbhI4CghlbmRfZGF0ZRgDIAEoCzIdLnF1YW50dW0u\
-    dHlwZS52MS5DYWxlbmRhckRhdGVSB2VuZERhdGUiaAohVGVybWluYXRlU2VydmljZUFncmVlbWVudFJlc3BvbnNlEkMKCWFncmVl\
-    bWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVlbWVudFIJYWdyZWVtZW50Im0KFENyZWF0ZVByb2R1\
-    Y3RSZXF1ZXN0EjYKB3Byb2R1Y3QYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSB3Byb2R1Y3QSHQoKcmVxdWVz\
-    dF9pZBgCIAEoCVIJcmVxdWVzdElkIk8KFUNyZWF0ZVByb2R1Y3RSZXNwb25zZRI2Cgdwcm9kdWN0GAEgASgLMhwucXVhbnR1bS5j\
-    dXN0b21lci52MS5Qcm9kdWN0Ugdwcm9kdWN0IjIKEUdldFByb2R1Y3RSZXF1ZXN0Eh0KCnByb2R1Y3RfaWQYASABKAlSCXByb2R1\
-    Y3RJZCJMChJHZXRQcm9kdWN0UmVzcG9uc2USNgoHcHJvZHVjdBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIH\
-    cHJvZHVjdCI6ChdCYXRjaEdldFByb2R1Y3RzUmVxdWVzdBIfCgtwcm9kdWN0X2lkcxgBIAMoCVIKcHJvZHVjdElkcyJ1ChhCYXRj\
-    aEdldFByb2R1Y3RzUmVzcG9uc2USOAoIcHJvZHVjdHMYASADKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSCHByb2R1\
-    Y3RzEh8KC21pc3NpbmdfaWRzGAIgAygJUgptaXNzaW5nSWRzIosBChRVcGRhdGVQcm9kdWN0UmVxdWVzdBI2Cgdwcm9kdWN0GAEg\
-    ASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ugdwcm9kdWN0EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnBy\
-    b3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJPChVVcGRhdGVQcm9kdWN0UmVzcG9uc2USNgoHcHJvZHVjdBgBIAEoCzIcLnF1\
-    YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIHcHJvZHVjdCJpChNMaXN0UHJvZHVjdHNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIG\
-    ZmlsdGVyEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJcGFnZVRva2VuIngKFExpc3RQ\
-    cm9kdWN0c1Jlc3BvbnNlEjgKCHByb2R1Y3RzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ughwcm9kdWN0cxIm\
-    Cg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4ifQoYQ3JlYXRlSW50ZXJhY3Rpb25SZXF1ZXN0EkIKC2ludGVy\
-    YWN0aW9uGAEgASgLMiAucXVhbnR1bS5jdXN0b21lci52MS5JbnRlcmFjdGlvblILaW50ZXJhY3Rpb24SHQoKcmVxdWVzdF9pZBgC\
-    IAEoCVIJcmVxdWVzdElkIl8KGUNyZWF0ZUludGVyYWN0aW9uUmVzcG9uc2USQgoLaW50ZXJhY3Rpb24YASABKAsyIC5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLkludGVyYWN0aW9uUgtpbnRlcmFjdGlvbiI+ChVHZXRJbnRlcmFjdGlvblJlcXVlc3QSJQoOaW50ZXJhY3Rp\
-    b25faWQYASABKAlSDWludGVyYWN0aW9uSWQiXAoWR2V0SW50ZXJhY3Rpb25SZXNwb25zZRJCCgtpbnRlcmFjdGlvbhgBIAEoCzIg\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuSW50ZXJhY3Rpb25SC2ludGVyYWN0aW9uIskBChdMaXN0SW50ZXJhY3Rpb25zUmVxdWVzdBIf\
-    CgtjdXN0b21lcl9pZBgBIAEoCVIKY3VzdG9tZXJJZBI5Cgp0aW1lX3JhbmdlGAIgASgLMhoucXVhbnR1bS50eXBlLnYxLlRpbWVS\
-    YW5nZVIJdGltZVJhbmdlEhYKBmZpbHRlchgDIAEoCVIGZmlsdGVyEhsKCXBhZ2Vfc2l6ZRgEIAEoBVIIcGFnZVNpemUSHQoKcGFn\
-    ZV90b2tlbhgFIAEoCVIJcGFnZVRva2VuItQBChhMaXN0SW50ZXJhY3Rpb25zUmVzcG9uc2USRAoMaW50ZXJhY3Rpb25zGAEgAygL\
-    MiAucXVhbnR1bS5jdXN0b21lci52MS5JbnRlcmFjdGlvblIMaW50ZXJhY3Rpb25zEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVIN\
-    bmV4dFBhZ2VUb2tlbhIlCg53aXRoaGVsZF9jb3VudBgDIAEoBVINd2l0aGhlbGRDb3VudBIjCg13aXRoaGVsZF9ydWxlGAQgASgJ\
-    Ugx3aXRoaGVsZFJ1bGUibAoTR3JhbnRDb25zZW50UmVxdWVzdBI2Cgdjb25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52\
-    MS5Db25zZW50Ugdjb25zZW50Eh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJOChRHcmFudENvbnNlbnRSZXNwb25zZRI2\
-    Cgdjb25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ugdjb25zZW50Ik0KFFJldm9rZUNvbnNlbnRSZXF1\
-    ZXN0Eh0KCmNvbnNlbnRfaWQYASABKAlSCWNvbnNlbnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbiJPChVSZXZva2VDb25zZW50\
-    UmVzcG9uc2USNgoHY29uc2VudBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuQ29uc2VudFIHY29uc2VudCIyChFHZXRDb25z\
-    ZW50UmVxdWVzdBIdCgpjb25zZW50X2lkGAEgASgJUgljb25zZW50SWQiTAoSR2V0Q29uc2VudFJlc3BvbnNlEjYKB2NvbnNlbnQY\
-    ASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvbnNlbnRSB2NvbnNlbnQinQEKE0xpc3RDb25zZW50c1JlcXVlc3QSHwoLY3Vz\
-    dG9tZXJfaWQYASABKAlSCmN1c3RvbWVySWQSKQoQaW5jbHVkZV9pbmFjdGl2ZRgCIAEoCFIPaW5jbHVkZUluYWN0aXZlEhsKCXBh\
-    Z2Vfc2l6ZRgDIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgEIAEoCVIJcGFnZVRva2VuIngKFExpc3RDb25zZW50c1Jlc3Bv\
-    bnNlEjgKCGNvbnNlbnRzGAEgAygLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ughjb25zZW50cxImCg9uZXh0X3BhZ2Vf\
-    dG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4ikQEKG0NvdW50Q3VzdG9tZXJzU2VydmVkUmVxdWVzdBI4Cgljb21tb2RpdHkYASAB\
-    KA4yGi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21tb2RpdHkSOAoKYXNfb2ZfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90\
-    b2J1Zi5UaW1lc3RhbXBSCGFzT2ZUaW1lIpYCChxDb3VudEN1c3RvbWVyc1NlcnZlZFJlc3BvbnNlEikKEGN1c3RvbWVyc19zZXJ2\
-    ZWQYASABKANSD2N1c3RvbWVyc1NlcnZlZBInCg9yZWd1bGF0ZWRfY291bnQYAiABKANSDnJlZ3VsYXRlZENvdW50Ei4KE25vbl9y\
-    ZWd1bGF0ZWRfY291bnQYAyABKANSEW5vblJlZ3VsYXRlZENvdW50EjgKCmFzX29mX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9i\
-    dWYuVGltZXN0YW1wUghhc09mVGltZRI4Cgljb21tb2RpdHkYBSABKA4yGi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21t\
-    b2RpdHkieQoaQ3JlYXRlTWFya2V0U2VnbWVudFJlcXVlc3QSPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEu\
-    TWFya2V0U2VnbWVudFIHc2VnbWVudBIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiWwobQ3JlYXRlTWFya2V0U2VnbWVu\
-    dFJlc3BvbnNlEjwKB3NlZ21lbnQYASABKAsyIi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldFNlZ21lbnRSB3NlZ21lbnQiOAoX\
-    R2V0TWFya2V0U2VnbWVudFJlcXVlc3QSHQoKc2VnbWVudF9pZBgBIAEoCVIJc2VnbWVudElkIlgKGEdldE1hcmtldFNlZ21lbnRS\
-    ZXNwb25zZRI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdtZW50UgdzZWdtZW50IpcBChpV\
-    cGRhdGVNYXJrZXRTZWdtZW50UmVxdWVzdBI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdt\
-    ZW50UgdzZWdtZW50EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJb\
-    ChtVcGRhdGVNYXJrZXRTZWdtZW50UmVzcG9uc2USPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0\
-    U2VnbWVudFIHc2VnbWVudCJvChlMaXN0TWFya2V0U2VnbWVudHNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIGZmlsdGVyEhsKCXBh\
-    Z2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJcGFnZVRva2VuIoQBChpMaXN0TWFya2V0U2VnbWVu\
-    dHNSZXNwb25zZRI+CghzZWdtZW50cxgBIAMoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0U2VnbWVudFIIc2VnbWVudHMS\
-    JgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIjsKGkRlbGV0ZU1hcmtldFNlZ21lbnRSZXF1ZXN0Eh0KCnNl\
-    Z21lbnRfaWQYASABKAlSCXNlZ21lbnRJZCIdChtEZWxldGVNYXJrZXRTZWdtZW50UmVzcG9uc2UigwEKHkNyZWF0ZU1hcmtldGlu\
-    Z0NhbXBhaWduUmVxdWVzdBJCCghjYW1wYWlnbhgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25S\
-    CGNhbXBhaWduEh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJlCh9DcmVhdGVNYXJrZXRpbmdDYW1wYWlnblJlc3BvbnNl\
-    EkIKCGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRpbmdDYW1wYWlnblIIY2FtcGFpZ24iPgobR2V0\
-    TWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0Eh8KC2NhbXBhaWduX2lkGAEgASgJUgpjYW1wYWlnbklkImIKHEdldE1hcmtldGluZ0Nh\
-    bXBhaWduUmVzcG9uc2USQgoIY2FtcGFpZ24YASABKAsyJi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghj\
-    YW1wYWlnbiKhAQoeVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0EkIKCGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0\
-    b21lci52MS5NYXJrZXRpbmdDYW1wYWlnblIIY2FtcGFpZ24SOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYu\
-    RmllbGRNYXNrUgp1cGRhdGVNYXNrImUKH1VwZGF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USQgoIY2FtcGFpZ24YASABKAsy\
-    Ji5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghjYW1wYWlnbiJzCh1MaXN0TWFya2V0aW5nQ2FtcGFpZ25z\
-    UmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYAiABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4Y\
-    AyABKAlSCXBhZ2VUb2tlbiKOAQoeTGlzdE1hcmtldGluZ0NhbXBhaWduc1Jlc3BvbnNlEkQKCWNhbXBhaWducxgBIAMoCzImLnF1\
-    YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25SCWNhbXBhaWducxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5l\
-    eHRQYWdlVG9rZW4iQQoeRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0Eh8KC2NhbXBhaWduX2lkGAEgASgJUgpjYW1wYWln\
-    bklkIiEKH0RlbGV0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2UiegobTGlzdENhbXBhaWduQXVkaWVuY2VSZXF1ZXN0Eh8KC2Nh\
-    bXBhaWduX2lkGAEgASgJUgpjYW1wYWlnbklkEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEo\
-    CVIJcGFnZVRva2VuIrQBChxMaXN0Q2FtcGFpZ25BdWRpZW5jZVJlc3BvbnNlEkUKB21lbWJlcnMYASADKAsyKy5xdWFudHVtLmN1\
-    c3RvbWVyLnYxLkNhbXBhaWduQXVkaWVuY2VNZW1iZXJSB21lbWJlcnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFn\
-    ZVRva2VuEiUKDmV4Y2x1ZGVkX2NvdW50GAMgASgDUg1leGNsdWRlZENvdW50IocBCh1DcmVhdGVTYWxlc09wcG9ydHVuaXR5UmVx\
-    dWVzdBJHCgtvcHBvcnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5p\
-    dHkSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImkKHkNyZWF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXNwb25zZRJHCgtvcHBv\
-    cnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkiQwoaR2V0U2Fs\
-    ZXNPcHBvcnR1bml0eVJlcXVlc3QSJQoOb3Bwb3J0dW5pdHlfaWQYASABKAlSDW9wcG9ydHVuaXR5SWQiZgobR2V0U2FsZXNPcHBv\
-    cnR1bml0eVJlc3BvbnNlEkcKC29wcG9ydHVuaXR5GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TYWxlc09wcG9ydHVuaXR5\
-    UgtvcHBvcnR1bml0eSKlAQodVXBkYXRlU2FsZXNPcHBvcnR1bml0eVJlcXVlc3QSRwoLb3Bwb3J0dW5pdHkYASABKAsyJS5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5EjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xl\
-    LnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJpCh5VcGRhdGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USRwoLb3Bwb3J0\
-    dW5pdHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5Io4BCh1MaXN0U2Fs\
-    ZXNPcHBvcnR1bml0aWVzUmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIZCghvcmRlcl9ieRgCIAEoCVIHb3JkZXJCeRIb\
-    CglwYWdlX3NpemUYAyABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YBCABKAlSCXBhZ2VUb2tlbiKVAQoeTGlzdFNhbGVzT3Bw\
-    b3J0dW5pdGllc1Jlc3BvbnNlEksKDW9wcG9ydHVuaXRpZXMYASADKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0\
-    dW5pdHlSDW9wcG9ydHVuaXRpZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIkYKHURlbGV0ZVNhbGVz\
-    T3Bwb3J0dW5pdHlSZXF1ZXN0EiUKDm9wcG9ydHVuaXR5X2lkGAEgASgJUg1vcHBvcnR1bml0eUlkIiAKHkRlbGV0ZVNhbGVzT3Bw\
-    b3J0dW5pdHlSZXNwb25zZSKkAQohVHJhbnNpdGlvbk9wcG9ydHVuaXR5U3RhZ2VSZXF1ZXN0EiUKDm9wcG9ydHVuaXR5X2lkGAEg\
-    ASgJUg1vcHBvcnR1bml0eUlkEkAKCHRvX3N0YWdlGAIgASgOMiUucXVhbnR1bS5jdXN0b21lci52MS5PcHBvcnR1bml0eVN0YWdl\
-    Ugd0b1N0YWdlEhYKBnJlYXNvbhgDIAEoCVIGcmVhc29uIm0KIlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlUmVzcG9uc2USRwoL\
-    b3Bwb3J0dW5pdHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5pdHlSC29wcG9ydHVuaXR5IocBCh5D\
-    cmVhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29t\
-    cGV0aXRvclByb2ZpbGVSCmNvbXBldGl0b3ISHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImkKH0NyZWF0ZUNvbXBldGl0\
-    b3JQcm9maWxlUmVzcG9uc2USRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2Zp\
-    bGVSCmNvbXBldGl0b3IiQgobR2V0Q29tcGV0aXRvclByb2ZpbGVSZXF1ZXN0EiMKDWNvbXBldGl0b3JfaWQYASABKAlSDGNvbXBl\
-    dGl0b3JJZCJmChxHZXRDb21wZXRpdG9yUHJvZmlsZVJlc3BvbnNlEkYKCmNvbXBldGl0b3IYASABKAsyJi5xdWFudHVtLmN1c3Rv\
-    bWVyLnYxLkNvbXBldGl0b3JQcm9maWxlUgpjb21wZXRpdG9yIqUBCh5VcGRhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSRgoK\
-    Y29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVSCmNvbXBldGl0b3ISOwoLdXBk\
-    YXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrImkKH1VwZGF0ZUNvbXBldGl0b3JQ\
-    cm9maWxlUmVzcG9uc2USRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVS\
-    CmNvbXBldGl0b3IicwodTGlzdENvbXBldGl0b3JQcm9maWxlc1JlcXVlc3QSFgoGZmlsdGVyGAEgASgJUgZmaWx0ZXISGwoJcGFn\
-    ZV9zaXplGAIgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAMgASgJUglwYWdlVG9rZW4ikgEKHkxpc3RDb21wZXRpdG9yUHJv\
-    ZmlsZXNSZXNwb25zZRJICgtjb21wZXRpdG9ycxgBIAMoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVS\
-    C2NvbXBldGl0b3JzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJFCh5EZWxldGVDb21wZXRpdG9yUHJv\
-    ZmlsZVJlcXVlc3QSIwoNY29tcGV0aXRvcl9pZBgBIAEoCVIMY29tcGV0aXRvcklkIiEKH0RlbGV0ZUNvbXBldGl0b3JQcm9maWxl\
-    UmVzcG9uc2UyjzQKD0N1c3RvbWVyU2VydmljZRJpCg5DcmVhdGVDdXN0b21lchIqLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRl\
-    Q3VzdG9tZXJSZXF1ZXN0GisucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDdXN0b21lclJlc3BvbnNlEmAKC0dldEN1c3RvbWVy\
-    EicucXVhbnR1bS5jdXN0b21lci52MS5HZXRDdXN0b21lclJlcXVlc3QaKC5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVy\
-    UmVzcG9uc2UScgoRQmF0Y2hHZXRDdXN0b21lcnMSLS5xdWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0Q3VzdG9tZXJzUmVxdWVz\
-    dBouLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRDdXN0b21lcnNSZXNwb25zZRJpCg5VcGRhdGVDdXN0b21lchIqLnF1YW50\
-    dW0uY3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJSZXF1ZXN0GisucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVDdXN0b21lclJl\
-    c3BvbnNlEmYKDUxpc3RDdXN0b21lcnMSKS5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDdXN0b21lcnNSZXF1ZXN0GioucXVhbnR1\
-    bS5jdXN0b21lci52MS5MaXN0Q3VzdG9tZXJzUmVzcG9uc2USfgoVQ3JlYXRlQ3VzdG9tZXJBY2NvdW50EjEucXVhbnR1bS5jdXN0\
-    b21lci52MS5DcmVhdGVDdXN0b21lckFjY291bnRSZXF1ZXN0GjIucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDdXN0b21lckFj\
-    Y291bnRSZXNwb25zZRJ1ChJHZXRDdXN0b21lckFjY291bnQSLi5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyQWNjb3Vu\
-    dFJlcXVlc3QaLy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEn4KFVVwZGF0ZUN1c3RvbWVy\
-    QWNjb3VudBIxLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVxdWVzdBoyLnF1YW50dW0uY3VzdG9t\
-    ZXIudjEuVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVzcG9uc2USewoUTGlzdEN1c3RvbWVyQWNjb3VudHMSMC5xdWFudHVtLmN1c3Rv\
-    bWVyLnYxLkxpc3RDdXN0b21lckFjY291bnRzUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEN1c3RvbWVyQWNjb3Vu\
-    dHNSZXNwb25zZRJ7ChRDbG9zZUN1c3RvbWVyQWNjb3VudBIwLnF1YW50dW0uY3VzdG9tZXIudjEuQ2xvc2VDdXN0b21lckFjY291\
-    bnRSZXF1ZXN0GjEucXVhbnR1bS5jdXN0b21lci52MS5DbG9zZUN1c3RvbWVyQWNjb3VudFJlc3BvbnNlEmYKDUNyZWF0ZVByZW1p\
-    c2USKS5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByZW1pc2VSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVQ\
-    cmVtaXNlUmVzcG9uc2USXQoKR2V0UHJlbWlzZRImLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJlbWlzZVJlcXVlc3QaJy5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLkdldFByZW1pc2VSZXNwb25zZRJvChBCYXRjaEdldFByZW1pc2VzEiwucXVhbnR1bS5jdXN0b21lci52\
-    MS5CYXRjaEdldFByZW1pc2VzUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRQcmVtaXNlc1Jlc3BvbnNlEmYK\
-    DVVwZGF0ZVByZW1pc2USKS5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByZW1pc2VSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21l\
-    ci52MS5VcGRhdGVQcmVtaXNlUmVzcG9uc2USYwoMTGlzdFByZW1pc2VzEigucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlz\
-    ZXNSZXF1ZXN0GikucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlzZXNSZXNwb25zZRKBAQoWQ3JlYXRlU2VydmljZUFncmVl\
-    bWVudBIyLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLkNyZWF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJ4ChNHZXRTZXJ2aWNlQWdyZWVtZW50Ei8ucXVhbnR1bS5jdXN0b21l\
-    ci52MS5HZXRTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0U2VydmljZUFncmVlbWVudFJl\
-    c3BvbnNlEoEBChZVcGRhdGVTZXJ2aWNlQWdyZWVtZW50EjIucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVTZXJ2aWNlQWdyZWVt\
-    ZW50UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlU2VydmljZUFncmVlbWVudFJlc3BvbnNlEn4KFUxpc3RTZXJ2\
-    aWNlQWdyZWVtZW50cxIxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVxdWVzdBoyLnF1YW50dW0u\
-    Y3VzdG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVzcG9uc2USigEKGVRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnQSNS5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLlRlcm1pbmF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0GjYucXVhbnR1bS5jdXN0b21lci52MS5U\
-    ZXJtaW5hdGVTZXJ2aWNlQWdyZWVtZW50UmVzcG9uc2USZgoNQ3JlYXRlUHJvZHVjdBIpLnF1YW50dW0uY3VzdG9tZXIudjEuQ3Jl\
-    YXRlUHJvZHVjdFJlcXVlc3QaKi5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByb2R1Y3RSZXNwb25zZRJdCgpHZXRQcm9kdWN0\
-    EiYucXVhbnR1bS5jdXN0b21lci52MS5HZXRQcm9kdWN0UmVxdWVzdBonLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJvZHVjdFJl\
-    c3BvbnNlEm8KEEJhdGNoR2V0UHJvZHVjdHMSLC5xdWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0UHJvZHVjdHNSZXF1ZXN0Gi0u\
-    cXVhbnR1bS5jdXN0b21lci52MS5CYXRjaEdldFByb2R1Y3RzUmVzcG9uc2USZgoNVXBkYXRlUHJvZHVjdBIpLnF1YW50dW0uY3Vz\
-    dG9tZXIudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaKi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByb2R1Y3RSZXNwb25zZRJj\
-    CgxMaXN0UHJvZHVjdHMSKC5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaKS5xdWFudHVtLmN1c3RvbWVy\
-    LnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlEnIKEUNyZWF0ZUludGVyYWN0aW9uEi0ucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVJ\
-    bnRlcmFjdGlvblJlcXVlc3QaLi5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUludGVyYWN0aW9uUmVzcG9uc2USaQoOR2V0SW50\
-    ZXJhY3Rpb24SKi5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEludGVyYWN0aW9uUmVxdWVzdBorLnF1YW50dW0uY3VzdG9tZXIudjEu\
-    R2V0SW50ZXJhY3Rpb25SZXNwb25zZRJvChBMaXN0SW50ZXJhY3Rpb25zEiwucXVhbnR1bS5jdXN0b21lci52MS5MaXN0SW50ZXJh\
-    Y3Rpb25zUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEludGVyYWN0aW9uc1Jlc3BvbnNlEmMKDEdyYW50Q29uc2Vu\
-    dBIoLnF1YW50dW0uY3VzdG9tZXIudjEuR3JhbnRDb25zZW50UmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIudjEuR3JhbnRDb25z\
-    ZW50UmVzcG9uc2USZgoNUmV2b2tlQ29uc2VudBIpLnF1YW50dW0uY3VzdG9tZXIudjEuUmV2b2tlQ29uc2VudFJlcXVlc3QaKi5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLlJldm9rZUNvbnNlbnRSZXNwb25zZRJdCgpHZXRDb25zZW50EiYucXVhbnR1bS5jdXN0b21lci52\
-    MS5HZXRDb25zZW50UmVxdWVzdBonLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q29uc2VudFJlc3BvbnNlEmMKDExpc3RDb25zZW50\
-    cxIoLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbnNlbnRzUmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbnNl\
-    bnRzUmVzcG9uc2USewoUQ291bnRDdXN0b21lcnNTZXJ2ZWQSMC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvdW50Q3VzdG9tZXJzU2Vy\
-    dmVkUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuQ291bnRDdXN0b21lcnNTZXJ2ZWRSZXNwb25zZRJ4ChNDcmVhdGVNYXJr\
-    ZXRTZWdtZW50Ei8ucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRTZWdtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9t\
-    ZXIudjEuQ3JlYXRlTWFya2V0U2VnbWVudFJlc3BvbnNlEm8KEEdldE1hcmtldFNlZ21lbnQSLC5xdWFudHVtLmN1c3RvbWVyLnYx\
-    LkdldE1hcmtldFNlZ21lbnRSZXF1ZXN0Gi0ucXVhbnR1bS5jdXN0b21lci52MS5HZXRNYXJrZXRTZWdtZW50UmVzcG9uc2USeAoT\
-    VXBkYXRlTWFya2V0U2VnbWVudBIvLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlTWFya2V0U2VnbWVudFJlcXVlc3QaMC5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLlVwZGF0ZU1hcmtldFNlZ21lbnRSZXNwb25zZRJ1ChJMaXN0TWFya2V0U2VnbWVudHMSLi5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRTZWdtZW50c1JlcXVlc3QaLy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRTZWdt\
-    ZW50c1Jlc3BvbnNlEngKE0RlbGV0ZU1hcmtldFNlZ21lbnQSLy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldFNlZ21l\
-    bnRSZXF1ZXN0GjAucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVNYXJrZXRTZWdtZW50UmVzcG9uc2UShAEKF0NyZWF0ZU1hcmtl\
-    dGluZ0NhbXBhaWduEjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QaNC5xdWFudHVt\
-    LmN1c3RvbWVyLnYxLkNyZWF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USewoUR2V0TWFya2V0aW5nQ2FtcGFpZ24SMC5xdWFu\
-    dHVtLmN1c3RvbWVyLnYxLkdldE1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0TWFya2V0\
-    aW5nQ2FtcGFpZ25SZXNwb25zZRKEAQoXVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ24SMy5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0\
-    ZU1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBo0LnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNw\
-    b25zZRKBAQoWTGlzdE1hcmtldGluZ0NhbXBhaWducxIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdE1hcmtldGluZ0NhbXBhaWdu\
-    c1JlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRpbmdDYW1wYWlnbnNSZXNwb25zZRKEAQoXRGVsZXRlTWFy\
-    a2V0aW5nQ2FtcGFpZ24SMy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldGluZ0NhbXBhaWduUmVxdWVzdBo0LnF1YW50\
-    dW0uY3VzdG9tZXIudjEuRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNwb25zZRJ7ChRMaXN0Q2FtcGFpZ25BdWRpZW5jZRIwLnF1\
-    YW50dW0uY3VzdG9tZXIudjEuTGlzdENhbXBhaWduQXVkaWVuY2VSZXF1ZXN0GjEucXVhbnR1bS5jdXN0b21lci52MS5MaXN0Q2Ft\
-    cGFpZ25BdWRpZW5jZVJlc3BvbnNlEoEBChZDcmVhdGVTYWxlc09wcG9ydHVuaXR5EjIucXVhbnR1bS5jdXN0b21lci52MS5DcmVh\
-    dGVTYWxlc09wcG9ydHVuaXR5UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2FsZXNPcHBvcnR1bml0eVJlc3Bv\
-    bnNlEngKE0dldFNhbGVzT3Bwb3J0dW5pdHkSLy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldFNhbGVzT3Bwb3J0dW5pdHlSZXF1ZXN0\
-    GjAucXVhbnR1bS5jdXN0b21lci52MS5HZXRTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USgQEKFlVwZGF0ZVNhbGVzT3Bwb3J0dW5p\
-    dHkSMi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52\
-    MS5VcGRhdGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USgQEKFkxpc3RTYWxlc09wcG9ydHVuaXRpZXMSMi5xdWFudHVtLmN1c3Rv\
-    bWVyLnYxLkxpc3RTYWxlc09wcG9ydHVuaXRpZXNSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5MaXN0U2FsZXNPcHBvcnR1\
-    bml0aWVzUmVzcG9uc2USgQEKFkRlbGV0ZVNhbGVzT3Bwb3J0dW5pdHkSMi5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZVNhbGVz\
-    T3Bwb3J0dW5pdHlSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVTYWxlc09wcG9ydHVuaXR5UmVzcG9uc2USjQEK\
-    GlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlEjYucXVhbnR1bS5jdXN0b21lci52MS5UcmFuc2l0aW9uT3Bwb3J0dW5pdHlTdGFn\
-    ZVJlcXVlc3QaNy5xdWFudHVtLmN1c3RvbWVyLnYxLlRyYW5zaXRpb25PcHBvcnR1bml0eVN0YWdlUmVzcG9uc2UShAEKF0NyZWF0\
-    ZUNvbXBldGl0b3JQcm9maWxlEjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QaNC5x\
-    dWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUNvbXBldGl0b3JQcm9maWxlUmVzcG9uc2USewoUR2V0Q29tcGV0aXRvclByb2ZpbGUS\
-    MC5xdWFudHVtLmN1c3RvbWVyLnYxLkdldENvbXBldGl0b3JQcm9maWxlUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0\
-    Q29tcGV0aXRvclByb2ZpbGVSZXNwb25zZRKEAQoXVXBkYXRlQ29tcGV0aXRvclByb2ZpbGUSMy5xdWFudHVtLmN1c3RvbWVyLnYx\
-    LlVwZGF0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBo0LnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ29tcGV0aXRvclByb2Zp\
-    bGVSZXNwb25zZRKBAQoWTGlzdENvbXBldGl0b3JQcm9maWxlcxIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENvbXBldGl0b3JQ\
-    cm9maWxlc1JlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDb21wZXRpdG9yUHJvZmlsZXNSZXNwb25zZRKEAQoXRGVs\
-    ZXRlQ29tcGV0aXRvclByb2ZpbGUSMy5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBo0\
-    LnF1YW50dW0uY3VzdG9tZXIudjEuRGVsZXRlQ29tcGV0aXRvclByb2ZpbGVSZXNwb25zZRJnChBMaXN0QXVkaXRSZWNvcmRzEigu\
-    cXVhbnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikucXVhbnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNS\
-    ZXNwb25zZWIGcHJvdG8z
+    Y3VzdG9tZXIudjEuQ3VzdG9tZXJSCGN1c3RvbWVyImkKGUdldEN1c3RvbWVyU3VtbWFyeVJlcXVlc3QSHwoLY3VzdG9tZXJfaWQY\
+    ASABKAlSCmN1c3RvbWVySWQSKwoRaW50ZXJhY3Rpb25fbGltaXQYAiABKAVSEGludGVyYWN0aW9uTGltaXQioQMKGkdldEN1c3Rv\
+    bWVyU3VtbWFyeVJlc3BvbnNlEjkKCGN1c3RvbWVyGAEgASgLMh0ucXVhbnR1bS5jdXN0b21lci52MS5DdXN0b21lclIIY3VzdG9t\
+    ZXISTQoIYWNjb3VudHMYAiABKAsyMS5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDdXN0b21lckFjY291bnRzUmVzcG9uc2VSCGFj\
+    Y291bnRzEkUKCHByZW1pc2VzGAMgASgLMikucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJlbWlzZXNSZXNwb25zZVIIcHJlbWlz\
+    ZXMSUgoKYWdyZWVtZW50cxgEIAEoCzIyLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVzcG9uc2VS\
+    CmFncmVlbWVudHMSXgoTcmVjZW50X2ludGVyYWN0aW9ucxgFIAEoCzItLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEludGVyYWN0\
+    aW9uc1Jlc3BvbnNlUhJyZWNlbnRJbnRlcmFjdGlvbnMiPQoYQmF0Y2hHZXRDdXN0b21lcnNSZXF1ZXN0EiEKDGN1c3RvbWVyX2lk\
+    cxgBIAMoCVILY3VzdG9tZXJJZHMinAEKGUJhdGNoR2V0Q3VzdG9tZXJzUmVzcG9uc2USOwoJY3VzdG9tZXJzGAEgAygLMh0ucXVh\
+    bnR1bS5jdXN0b21lci52MS5DdXN0b21lclIJY3VzdG9tZXJzEh8KC21pc3NpbmdfaWRzGAIgAygJUgptaXNzaW5nSWRzEiEKDHdp\
+    dGhoZWxkX2lkcxgDIAMoCVILd2l0aGhlbGRJZHMijwEKFVVwZGF0ZUN1c3RvbWVyUmVxdWVzdBI5CghjdXN0b21lchgBIAEoCzId\
+    LnF1YW50dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJSCGN1c3RvbWVyEjsKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3Rv\
+    YnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJTChZVcGRhdGVDdXN0b21lclJlc3BvbnNlEjkKCGN1c3RvbWVyGAEgASgLMh0ucXVh\
+    bnR1bS5jdXN0b21lci52MS5DdXN0b21lclIIY3VzdG9tZXIihQEKFExpc3RDdXN0b21lcnNSZXF1ZXN0EhYKBmZpbHRlchgBIAEo\
+    CVIGZmlsdGVyEhkKCG9yZGVyX2J5GAIgASgJUgdvcmRlckJ5EhsKCXBhZ2Vfc2l6ZRgDIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90\
+    b2tlbhgEIAEoCVIJcGFnZVRva2VuInwKFUxpc3RDdXN0b21lcnNSZXNwb25zZRI7CgljdXN0b21lcnMYASADKAsyHS5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLkN1c3RvbWVyUgljdXN0b21lcnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIn0K\
+    HENyZWF0ZUN1c3RvbWVyQWNjb3VudFJlcXVlc3QSPgoHYWNjb3VudBgBIAEoCzIkLnF1YW50dW0uY3VzdG9tZXIudjEuQ3VzdG9t\
+    ZXJBY2NvdW50UgdhY2NvdW50Eh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJfCh1DcmVhdGVDdXN0b21lckFjY291bnRS\
+    ZXNwb25zZRI+CgdhY2NvdW50GAEgASgLMiQucXVhbnR1bS5jdXN0b21lci52MS5DdXN0b21lckFjY291bnRSB2FjY291bnQiOgoZ\
+    R2V0Q3VzdG9tZXJBY2NvdW50UmVxdWVzdBIdCgphY2NvdW50X2lkGAEgASgJUglhY2NvdW50SWQiXAoaR2V0Q3VzdG9tZXJBY2Nv\
+    dW50UmVzcG9uc2USPgoHYWNjb3VudBgBIAEoCzIkLnF1YW50dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJBY2NvdW50UgdhY2NvdW50\
+    IpsBChxVcGRhdGVDdXN0b21lckFjY291bnRSZXF1ZXN0Ej4KB2FjY291bnQYASABKAsyJC5xdWFudHVtLmN1c3RvbWVyLnYxLkN1\
+    c3RvbWVyQWNjb3VudFIHYWNjb3VudBI7Cgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tSCnVw\
+    ZGF0ZU1hc2siXwodVXBkYXRlQ3VzdG9tZXJBY2NvdW50UmVzcG9uc2USPgoHYWNjb3VudBgBIAEoCzIkLnF1YW50dW0uY3VzdG9t\
+    ZXIudjEuQ3VzdG9tZXJBY2NvdW50UgdhY2NvdW50IrMBChtMaXN0Q3VzdG9tZXJBY2NvdW50c1JlcXVlc3QSHwoLY3VzdG9tZXJf\
+    aWQYASABKAlSCmN1c3RvbWVySWQSHwoLcHJlbWlzZV9pZHMYAiADKAlSCnByZW1pc2VJZHMSFgoGZmlsdGVyGAMgASgJUgZmaWx0\
+    ZXISGwoJcGFnZV9zaXplGAQgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4i1AEKHExpc3RDdXN0\
+    b21lckFjY291bnRzUmVzcG9uc2USQAoIYWNjb3VudHMYASADKAsyJC5xdWFudHVtLmN1c3RvbWVyLnYxLkN1c3RvbWVyQWNjb3Vu\
+    dFIIYWNjb3VudHMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuEiUKDndpdGhoZWxkX2NvdW50GAMgASgF\
+    Ug13aXRoaGVsZENvdW50EiMKDXdpdGhoZWxkX3J1bGUYBCABKAlSDHdpdGhoZWxkUnVsZSKPAQobQ2xvc2VDdXN0b21lckFjY291\
+    bnRSZXF1ZXN0Eh0KCmFjY291bnRfaWQYASABKAlSCWFjY291bnRJZBIWCgZyZWFzb24YAiABKAlSBnJlYXNvbhI5CgpjbG9zZV90\
+    aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIJY2xvc2VUaW1lIl4KHENsb3NlQ3VzdG9tZXJBY2NvdW50UmVz\
+    cG9uc2USPgoHYWNjb3VudBgBIAEoCzIkLnF1YW50dW0uY3VzdG9tZXIudjEuQ3VzdG9tZXJBY2NvdW50UgdhY2NvdW50Im0KFENy\
+    ZWF0ZVByZW1pc2VSZXF1ZXN0EjYKB3ByZW1pc2UYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1pc2VSB3ByZW1pc2US\
+    HQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkIk8KFUNyZWF0ZVByZW1pc2VSZXNwb25zZRI2CgdwcmVtaXNlGAEgASgLMhwu\
+    cXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNlUgdwcmVtaXNlIjIKEUdldFByZW1pc2VSZXF1ZXN0Eh0KCnByZW1pc2VfaWQYASAB\
+    KAlSCXByZW1pc2VJZCJMChJHZXRQcmVtaXNlUmVzcG9uc2USNgoHcHJlbWlzZRgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEu\
+    UHJlbWlzZVIHcHJlbWlzZSI6ChdCYXRjaEdldFByZW1pc2VzUmVxdWVzdBIfCgtwcmVtaXNlX2lkcxgBIAMoCVIKcHJlbWlzZUlk\
+    cyJ1ChhCYXRjaEdldFByZW1pc2VzUmVzcG9uc2USOAoIcHJlbWlzZXMYASADKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByZW1p\
+    c2VSCHByZW1pc2VzEh8KC21pc3NpbmdfaWRzGAIgAygJUgptaXNzaW5nSWRzIosBChRVcGRhdGVQcmVtaXNlUmVxdWVzdBI2Cgdw\
+    cmVtaXNlGAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5QcmVtaXNlUgdwcmVtaXNlEjsKC3VwZGF0ZV9tYXNrGAIgASgLMhou\
+    Z29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza1IKdXBkYXRlTWFzayJPChVVcGRhdGVQcmVtaXNlUmVzcG9uc2USNgoHcHJlbWlzZRgB\
+    IAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIHcHJlbWlzZSKKAQoTTGlzdFByZW1pc2VzUmVxdWVzdBIfCgtjdXN0\
+    b21lcl9pZBgBIAEoCVIKY3VzdG9tZXJJZBIWCgZmaWx0ZXIYAiABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYAyABKAVSCHBhZ2VT\
+    aXplEh0KCnBhZ2VfdG9rZW4YBCABKAlSCXBhZ2VUb2tlbiJ4ChRMaXN0UHJlbWlzZXNSZXNwb25zZRI4CghwcmVtaXNlcxgBIAMo\
+    CzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJlbWlzZVIIcHJlbWlzZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFn\
+    ZVRva2VuIoMBCh1DcmVhdGVTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBJDCglhZ3JlZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3Rv\
+    bWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudBIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiZQoeQ3JlYXRl\
+    U2VydmljZUFncmVlbWVudFJlc3BvbnNlEkMKCWFncmVlbWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFn\
+    cmVlbWVudFIJYWdyZWVtZW50Ij8KGkdldFNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0EiEKDGFncmVlbWVudF9pZBgBIAEoCVILYWdy\
+    ZWVtZW50SWQiYgobR2V0U2VydmljZUFncmVlbWVudFJlc3BvbnNlEkMKCWFncmVlbWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9t\
+    ZXIudjEuU2VydmljZUFncmVlbWVudFIJYWdyZWVtZW50IqEBCh1VcGRhdGVTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBJDCglhZ3Jl\
+    ZW1lbnQYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNlcnZpY2VBZ3JlZW1lbnRSCWFncmVlbWVudBI7Cgt1cGRhdGVfbWFz\
+    axgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siZQoeVXBkYXRlU2VydmljZUFncmVlbWVudFJl\
+    c3BvbnNlEkMKCWFncmVlbWVudBgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVlbWVudFIJYWdyZWVtZW50\
+    IrIBChxMaXN0U2VydmljZUFncmVlbWVudHNSZXF1ZXN0Eh0KCmFjY291bnRfaWQYASABKAlSCWFjY291bnRJZBIfCgtjdXN0b21l\
+    cl9pZBgCIAEoCVIKY3VzdG9tZXJJZBIWCgZmaWx0ZXIYAyABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYBCABKAVSCHBhZ2VTaXpl\
+    Eh0KCnBhZ2VfdG9rZW4YBSABKAlSCXBhZ2VUb2tlbiLaAQodTGlzdFNlcnZpY2VBZ3JlZW1lbnRzUmVzcG9uc2USRQoKYWdyZWVt\
+    ZW50cxgBIAMoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2VydmljZUFncmVlbWVudFIKYWdyZWVtZW50cxImCg9uZXh0X3BhZ2Vf\
+    dG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4SJQoOd2l0aGhlbGRfY291bnQYAyABKAVSDXdpdGhoZWxkQ291bnQSIwoNd2l0aGhl\
+    bGRfcnVsZRgEIAEoCVIMd2l0aGhlbGRSdWxlIpcBCiBUZXJtaW5hdGVTZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBIhCgxhZ3JlZW1l\
+    bnRfaWQYASABKAlSC2FncmVlbWVudElkEhYKBnJlYXNvbhgCIAEoCVIGcmVhc29uEjgKCGVuZF9kYXRlGAMgASgLMh0ucXVhbnR1\
+    bS50eXBlLnYxLkNhbGVuZGFyRGF0ZVIHZW5kRGF0ZSJoCiFUZXJtaW5hdGVTZXJ2aWNlQWdyZWVtZW50UmVzcG9uc2USQwoJYWdy\
+    ZWVtZW50GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TZXJ2aWNlQWdyZWVtZW50UglhZ3JlZW1lbnQibQoUQ3JlYXRlUHJv\
+    ZHVjdFJlcXVlc3QSNgoHcHJvZHVjdBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIHcHJvZHVjdBIdCgpyZXF1\
+    ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiTwoVQ3JlYXRlUHJvZHVjdFJlc3BvbnNlEjYKB3Byb2R1Y3QYASABKAsyHC5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLlByb2R1Y3RSB3Byb2R1Y3QiMgoRR2V0UHJvZHVjdFJlcXVlc3QSHQoKcHJvZHVjdF9pZBgBIAEoCVIJcHJv\
+    ZHVjdElkIkwKEkdldFByb2R1Y3RSZXNwb25zZRI2Cgdwcm9kdWN0GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0\
+    Ugdwcm9kdWN0IjoKF0JhdGNoR2V0UHJvZHVjdHNSZXF1ZXN0Eh8KC3Byb2R1Y3RfaWRzGAEgAygJUgpwcm9kdWN0SWRzInUKGEJh\
+    dGNoR2V0UHJvZHVjdHNSZXNwb25zZRI4Cghwcm9kdWN0cxgBIAMoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuUHJvZHVjdFIIcHJv\
+    ZHVjdHMSHwoLbWlzc2luZ19pZHMYAiADKAlSCm1pc3NpbmdJZHMiiwEKFFVwZGF0ZVByb2R1Y3RSZXF1ZXN0EjYKB3Byb2R1Y3QY\
+    ASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSB3Byb2R1Y3QSOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUu\
+    cHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrIk8KFVVwZGF0ZVByb2R1Y3RSZXNwb25zZRI2Cgdwcm9kdWN0GAEgASgLMhwu\
+    cXVhbnR1bS5jdXN0b21lci52MS5Qcm9kdWN0Ugdwcm9kdWN0ImkKE0xpc3RQcm9kdWN0c1JlcXVlc3QSFgoGZmlsdGVyGAEgASgJ\
+    UgZmaWx0ZXISGwoJcGFnZV9zaXplGAIgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAMgASgJUglwYWdlVG9rZW4ieAoUTGlz\
+    dFByb2R1Y3RzUmVzcG9uc2USOAoIcHJvZHVjdHMYASADKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLlByb2R1Y3RSCHByb2R1Y3Rz\
+    EiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJ9ChhDcmVhdGVJbnRlcmFjdGlvblJlcXVlc3QSQgoLaW50\
+    ZXJhY3Rpb24YASABKAsyIC5xdWFudHVtLmN1c3RvbWVyLnYxLkludGVyYWN0aW9uUgtpbnRlcmFjdGlvbhIdCgpyZXF1ZXN0X2lk\
+    GAIgASgJUglyZXF1ZXN0SWQiXwoZQ3JlYXRlSW50ZXJhY3Rpb25SZXNwb25zZRJCCgtpbnRlcmFjdGlvbhgBIAEoCzIgLnF1YW50\
+    dW0uY3VzdG9tZXIudjEuSW50ZXJhY3Rpb25SC2ludGVyYWN0aW9uIj4KFUdldEludGVyYWN0aW9uUmVxdWVzdBIlCg5pbnRlcmFj\
+    dGlvbl9pZBgBIAEoCVINaW50ZXJhY3Rpb25JZCJcChZHZXRJbnRlcmFjdGlvblJlc3BvbnNlEkIKC2ludGVyYWN0aW9uGAEgASgL\
+    MiAucXVhbnR1bS5jdXN0b21lci52MS5JbnRlcmFjdGlvblILaW50ZXJhY3Rpb24iyQEKF0xpc3RJbnRlcmFjdGlvbnNSZXF1ZXN0\
+    Eh8KC2N1c3RvbWVyX2lkGAEgASgJUgpjdXN0b21lcklkEjkKCnRpbWVfcmFuZ2UYAiABKAsyGi5xdWFudHVtLnR5cGUudjEuVGlt\
+    ZVJhbmdlUgl0aW1lUmFuZ2USFgoGZmlsdGVyGAMgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAQgASgFUghwYWdlU2l6ZRIdCgpw\
+    YWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4i1AEKGExpc3RJbnRlcmFjdGlvbnNSZXNwb25zZRJECgxpbnRlcmFjdGlvbnMYASAD\
+    KAsyIC5xdWFudHVtLmN1c3RvbWVyLnYxLkludGVyYWN0aW9uUgxpbnRlcmFjdGlvbnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJ\
+    Ug1uZXh0UGFnZVRva2VuEiUKDndpdGhoZWxkX2NvdW50GAMgASgFUg13aXRoaGVsZENvdW50EiMKDXdpdGhoZWxkX3J1bGUYBCAB\
+    KAlSDHdpdGhoZWxkUnVsZSJsChNHcmFudENvbnNlbnRSZXF1ZXN0EjYKB2NvbnNlbnQYASABKAsyHC5xdWFudHVtLmN1c3RvbWVy\
+    LnYxLkNvbnNlbnRSB2NvbnNlbnQSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkIk4KFEdyYW50Q29uc2VudFJlc3BvbnNl\
+    EjYKB2NvbnNlbnQYASABKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvbnNlbnRSB2NvbnNlbnQiTQoUUmV2b2tlQ29uc2VudFJl\
+    cXVlc3QSHQoKY29uc2VudF9pZBgBIAEoCVIJY29uc2VudElkEhYKBnJlYXNvbhgCIAEoCVIGcmVhc29uIk8KFVJldm9rZUNvbnNl\
+    bnRSZXNwb25zZRI2Cgdjb25zZW50GAEgASgLMhwucXVhbnR1bS5jdXN0b21lci52MS5Db25zZW50Ugdjb25zZW50IjIKEUdldENv\
+    bnNlbnRSZXF1ZXN0Eh0KCmNvbnNlbnRfaWQYASABKAlSCWNvbnNlbnRJZCJMChJHZXRDb25zZW50UmVzcG9uc2USNgoHY29uc2Vu\
+    dBgBIAEoCzIcLnF1YW50dW0uY3VzdG9tZXIudjEuQ29uc2VudFIHY29uc2VudCKdAQoTTGlzdENvbnNlbnRzUmVxdWVzdBIfCgtj\
+    dXN0b21lcl9pZBgBIAEoCVIKY3VzdG9tZXJJZBIpChBpbmNsdWRlX2luYWN0aXZlGAIgASgIUg9pbmNsdWRlSW5hY3RpdmUSGwoJ\
+    cGFnZV9zaXplGAMgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAQgASgJUglwYWdlVG9rZW4ieAoUTGlzdENvbnNlbnRzUmVz\
+    cG9uc2USOAoIY29uc2VudHMYASADKAsyHC5xdWFudHVtLmN1c3RvbWVyLnYxLkNvbnNlbnRSCGNvbnNlbnRzEiYKD25leHRfcGFn\
+    ZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiKRAQobQ291bnRDdXN0b21lcnNTZXJ2ZWRSZXF1ZXN0EjgKCWNvbW1vZGl0eRgB\
+    IAEoDjIaLnF1YW50dW0udHlwZS52MS5Db21tb2RpdHlSCWNvbW1vZGl0eRI4Cgphc19vZl90aW1lGAIgASgLMhouZ29vZ2xlLnBy\
+    b3RvYnVmLlRpbWVzdGFtcFIIYXNPZlRpbWUilgIKHENvdW50Q3VzdG9tZXJzU2VydmVkUmVzcG9uc2USKQoQY3VzdG9tZXJzX3Nl\
+    cnZlZBgBIAEoA1IPY3VzdG9tZXJzU2VydmVkEicKD3JlZ3VsYXRlZF9jb3VudBgCIAEoA1IOcmVndWxhdGVkQ291bnQSLgoTbm9u\
+    X3JlZ3VsYXRlZF9jb3VudBgDIAEoA1IRbm9uUmVndWxhdGVkQ291bnQSOAoKYXNfb2ZfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90\
+    b2J1Zi5UaW1lc3RhbXBSCGFzT2ZUaW1lEjgKCWNvbW1vZGl0eRgFIAEoDjIaLnF1YW50dW0udHlwZS52MS5Db21tb2RpdHlSCWNv\
+    bW1vZGl0eSJ5ChpDcmVhdGVNYXJrZXRTZWdtZW50UmVxdWVzdBI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52\
+    MS5NYXJrZXRTZWdtZW50UgdzZWdtZW50Eh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJbChtDcmVhdGVNYXJrZXRTZWdt\
+    ZW50UmVzcG9uc2USPAoHc2VnbWVudBgBIAEoCzIiLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0U2VnbWVudFIHc2VnbWVudCI4\
+    ChdHZXRNYXJrZXRTZWdtZW50UmVxdWVzdBIdCgpzZWdtZW50X2lkGAEgASgJUglzZWdtZW50SWQiWAoYR2V0TWFya2V0U2VnbWVu\
+    dFJlc3BvbnNlEjwKB3NlZ21lbnQYASABKAsyIi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldFNlZ21lbnRSB3NlZ21lbnQilwEK\
+    GlVwZGF0ZU1hcmtldFNlZ21lbnRSZXF1ZXN0EjwKB3NlZ21lbnQYASABKAsyIi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldFNl\
+    Z21lbnRSB3NlZ21lbnQSOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNr\
+    IlsKG1VwZGF0ZU1hcmtldFNlZ21lbnRSZXNwb25zZRI8CgdzZWdtZW50GAEgASgLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJr\
+    ZXRTZWdtZW50UgdzZWdtZW50Im8KGUxpc3RNYXJrZXRTZWdtZW50c1JlcXVlc3QSFgoGZmlsdGVyGAEgASgJUgZmaWx0ZXISGwoJ\
+    cGFnZV9zaXplGAIgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAMgASgJUglwYWdlVG9rZW4ihAEKGkxpc3RNYXJrZXRTZWdt\
+    ZW50c1Jlc3BvbnNlEj4KCHNlZ21lbnRzGAEgAygLMiIucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRTZWdtZW50UghzZWdtZW50\
+    cxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iOwoaRGVsZXRlTWFya2V0U2VnbWVudFJlcXVlc3QSHQoK\
+    c2VnbWVudF9pZBgBIAEoCVIJc2VnbWVudElkIh0KG0RlbGV0ZU1hcmtldFNlZ21lbnRSZXNwb25zZSKDAQoeQ3JlYXRlTWFya2V0\
+    aW5nQ2FtcGFpZ25SZXF1ZXN0EkIKCGNhbXBhaWduGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRpbmdDYW1wYWln\
+    blIIY2FtcGFpZ24SHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkImUKH0NyZWF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9u\
+    c2USQgoIY2FtcGFpZ24YASABKAsyJi5xdWFudHVtLmN1c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghjYW1wYWlnbiI+ChtH\
+    ZXRNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QSHwoLY2FtcGFpZ25faWQYASABKAlSCmNhbXBhaWduSWQiYgocR2V0TWFya2V0aW5n\
+    Q2FtcGFpZ25SZXNwb25zZRJCCghjYW1wYWlnbhgBIAEoCzImLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25S\
+    CGNhbXBhaWduIqEBCh5VcGRhdGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QSQgoIY2FtcGFpZ24YASABKAsyJi5xdWFudHVtLmN1\
+    c3RvbWVyLnYxLk1hcmtldGluZ0NhbXBhaWduUghjYW1wYWlnbhI7Cgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1\
+    Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siZQofVXBkYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNwb25zZRJCCghjYW1wYWlnbhgBIAEo\
+    CzImLnF1YW50dW0uY3VzdG9tZXIudjEuTWFya2V0aW5nQ2FtcGFpZ25SCGNhbXBhaWduInMKHUxpc3RNYXJrZXRpbmdDYW1wYWln\
+    bnNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIGZmlsdGVyEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tl\
+    bhgDIAEoCVIJcGFnZVRva2VuIo4BCh5MaXN0TWFya2V0aW5nQ2FtcGFpZ25zUmVzcG9uc2USRAoJY2FtcGFpZ25zGAEgAygLMiYu\
+    cXVhbnR1bS5jdXN0b21lci52MS5NYXJrZXRpbmdDYW1wYWlnblIJY2FtcGFpZ25zEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVIN\
+    bmV4dFBhZ2VUb2tlbiJBCh5EZWxldGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QSHwoLY2FtcGFpZ25faWQYASABKAlSCmNhbXBh\
+    aWduSWQiIQofRGVsZXRlTWFya2V0aW5nQ2FtcGFpZ25SZXNwb25zZSJ6ChtMaXN0Q2FtcGFpZ25BdWRpZW5jZVJlcXVlc3QSHwoL\
+    Y2FtcGFpZ25faWQYASABKAlSCmNhbXBhaWduSWQSGwoJcGFnZV9zaXplGAIgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAMg\
+    ASgJUglwYWdlVG9rZW4itAEKHExpc3RDYW1wYWlnbkF1ZGllbmNlUmVzcG9uc2USRQoHbWVtYmVycxgBIAMoCzIrLnF1YW50dW0u\
+    Y3VzdG9tZXIudjEuQ2FtcGFpZ25BdWRpZW5jZU1lbWJlclIHbWVtYmVycxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQ\
+    YWdlVG9rZW4SJQoOZXhjbHVkZWRfY291bnQYAyABKANSDWV4Y2x1ZGVkQ291bnQihwEKHUNyZWF0ZVNhbGVzT3Bwb3J0dW5pdHlS\
+    ZXF1ZXN0EkcKC29wcG9ydHVuaXR5GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TYWxlc09wcG9ydHVuaXR5UgtvcHBvcnR1\
+    bml0eRIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiaQoeQ3JlYXRlU2FsZXNPcHBvcnR1bml0eVJlc3BvbnNlEkcKC29w\
+    cG9ydHVuaXR5GAEgASgLMiUucXVhbnR1bS5jdXN0b21lci52MS5TYWxlc09wcG9ydHVuaXR5UgtvcHBvcnR1bml0eSJDChpHZXRT\
+    YWxlc09wcG9ydHVuaXR5UmVxdWVzdBIlCg5vcHBvcnR1bml0eV9pZBgBIAEoCVINb3Bwb3J0dW5pdHlJZCJmChtHZXRTYWxlc09w\
+    cG9ydHVuaXR5UmVzcG9uc2USRwoLb3Bwb3J0dW5pdHkYASABKAsyJS5xdWFudHVtLmN1c3RvbWVyLnYxLlNhbGVzT3Bwb3J0dW5p\
+    dHlSC29wcG9ydHVuaXR5IqUBCh1VcGRhdGVTYWxlc09wcG9ydHVuaXR5UmVxdWVzdBJHCgtvcHBvcnR1bml0eRgBIAEoCzIlLnF1\
+    YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkSOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29n\
+    bGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrImkKHlVwZGF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXNwb25zZRJHCgtvcHBv\
+    cnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkijgEKHUxpc3RT\
+    YWxlc09wcG9ydHVuaXRpZXNSZXF1ZXN0EhYKBmZpbHRlchgBIAEoCVIGZmlsdGVyEhkKCG9yZGVyX2J5GAIgASgJUgdvcmRlckJ5\
+    EhsKCXBhZ2Vfc2l6ZRgDIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgEIAEoCVIJcGFnZVRva2VuIpUBCh5MaXN0U2FsZXNP\
+    cHBvcnR1bml0aWVzUmVzcG9uc2USSwoNb3Bwb3J0dW5pdGllcxgBIAMoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBv\
+    cnR1bml0eVINb3Bwb3J0dW5pdGllcxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iRgodRGVsZXRlU2Fs\
+    ZXNPcHBvcnR1bml0eVJlcXVlc3QSJQoOb3Bwb3J0dW5pdHlfaWQYASABKAlSDW9wcG9ydHVuaXR5SWQiIAoeRGVsZXRlU2FsZXNP\
+    cHBvcnR1bml0eVJlc3BvbnNlIqQBCiFUcmFuc2l0aW9uT3Bwb3J0dW5pdHlTdGFnZVJlcXVlc3QSJQoOb3Bwb3J0dW5pdHlfaWQY\
+    ASABKAlSDW9wcG9ydHVuaXR5SWQSQAoIdG9fc3RhZ2UYAiABKA4yJS5xdWFudHVtLmN1c3RvbWVyLnYxLk9wcG9ydHVuaXR5U3Rh\
+    Z2VSB3RvU3RhZ2USFgoGcmVhc29uGAMgASgJUgZyZWFzb24ibQoiVHJhbnNpdGlvbk9wcG9ydHVuaXR5U3RhZ2VSZXNwb25zZRJH\
+    CgtvcHBvcnR1bml0eRgBIAEoCzIlLnF1YW50dW0uY3VzdG9tZXIudjEuU2FsZXNPcHBvcnR1bml0eVILb3Bwb3J0dW5pdHkihwEK\
+    HkNyZWF0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBJGCgpjb21wZXRpdG9yGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5D\
+    b21wZXRpdG9yUHJvZmlsZVIKY29tcGV0aXRvchIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiaQofQ3JlYXRlQ29tcGV0\
+    aXRvclByb2ZpbGVSZXNwb25zZRJGCgpjb21wZXRpdG9yGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5Db21wZXRpdG9yUHJv\
+    ZmlsZVIKY29tcGV0aXRvciJCChtHZXRDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QSIwoNY29tcGV0aXRvcl9pZBgBIAEoCVIMY29t\
+    cGV0aXRvcklkImYKHEdldENvbXBldGl0b3JQcm9maWxlUmVzcG9uc2USRgoKY29tcGV0aXRvchgBIAEoCzImLnF1YW50dW0uY3Vz\
+    dG9tZXIudjEuQ29tcGV0aXRvclByb2ZpbGVSCmNvbXBldGl0b3IipQEKHlVwZGF0ZUNvbXBldGl0b3JQcm9maWxlUmVxdWVzdBJG\
+    Cgpjb21wZXRpdG9yGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5Db21wZXRpdG9yUHJvZmlsZVIKY29tcGV0aXRvchI7Cgt1\
+    cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tSCnVwZGF0ZU1hc2siaQofVXBkYXRlQ29tcGV0aXRv\
+    clByb2ZpbGVSZXNwb25zZRJGCgpjb21wZXRpdG9yGAEgASgLMiYucXVhbnR1bS5jdXN0b21lci52MS5Db21wZXRpdG9yUHJvZmls\
+    ZVIKY29tcGV0aXRvciJzCh1MaXN0Q29tcGV0aXRvclByb2ZpbGVzUmVxdWVzdBIWCgZmaWx0ZXIYASABKAlSBmZpbHRlchIbCglw\
+    YWdlX3NpemUYAiABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YAyABKAlSCXBhZ2VUb2tlbiKSAQoeTGlzdENvbXBldGl0b3JQ\
+    cm9maWxlc1Jlc3BvbnNlEkgKC2NvbXBldGl0b3JzGAEgAygLMiYucXVhbnR1bS5jdXN0b21lci52MS5Db21wZXRpdG9yUHJvZmls\
+    ZVILY29tcGV0aXRvcnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIkUKHkRlbGV0ZUNvbXBldGl0b3JQ\
+    cm9maWxlUmVxdWVzdBIjCg1jb21wZXRpdG9yX2lkGAEgASgJUgxjb21wZXRpdG9ySWQiIQofRGVsZXRlQ29tcGV0aXRvclByb2Zp\
+    bGVSZXNwb25zZTKGNQoPQ3VzdG9tZXJTZXJ2aWNlEmkKDkNyZWF0ZUN1c3RvbWVyEioucXVhbnR1bS5jdXN0b21lci52MS5DcmVh\
+    dGVDdXN0b21lclJlcXVlc3QaKy5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZUN1c3RvbWVyUmVzcG9uc2USYAoLR2V0Q3VzdG9t\
+    ZXISJy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEN1c3RvbWVyUmVxdWVzdBooLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q3VzdG9t\
+    ZXJSZXNwb25zZRJyChFCYXRjaEdldEN1c3RvbWVycxItLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRDdXN0b21lcnNSZXF1\
+    ZXN0Gi4ucXVhbnR1bS5jdXN0b21lci52MS5CYXRjaEdldEN1c3RvbWVyc1Jlc3BvbnNlEnUKEkdldEN1c3RvbWVyU3VtbWFyeRIu\
+    LnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q3VzdG9tZXJTdW1tYXJ5UmVxdWVzdBovLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q3Vz\
+    dG9tZXJTdW1tYXJ5UmVzcG9uc2USaQoOVXBkYXRlQ3VzdG9tZXISKi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZUN1c3RvbWVy\
+    UmVxdWVzdBorLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlQ3VzdG9tZXJSZXNwb25zZRJmCg1MaXN0Q3VzdG9tZXJzEikucXVh\
+    bnR1bS5jdXN0b21lci52MS5MaXN0Q3VzdG9tZXJzUmVxdWVzdBoqLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEN1c3RvbWVyc1Jl\
+    c3BvbnNlEn4KFUNyZWF0ZUN1c3RvbWVyQWNjb3VudBIxLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlQ3VzdG9tZXJBY2NvdW50\
+    UmVxdWVzdBoyLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlQ3VzdG9tZXJBY2NvdW50UmVzcG9uc2USdQoSR2V0Q3VzdG9tZXJB\
+    Y2NvdW50Ei4ucXVhbnR1bS5jdXN0b21lci52MS5HZXRDdXN0b21lckFjY291bnRSZXF1ZXN0Gi8ucXVhbnR1bS5jdXN0b21lci52\
+    MS5HZXRDdXN0b21lckFjY291bnRSZXNwb25zZRJ+ChVVcGRhdGVDdXN0b21lckFjY291bnQSMS5xdWFudHVtLmN1c3RvbWVyLnYx\
+    LlVwZGF0ZUN1c3RvbWVyQWNjb3VudFJlcXVlc3QaMi5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZUN1c3RvbWVyQWNjb3VudFJl\
+    c3BvbnNlEnsKFExpc3RDdXN0b21lckFjY291bnRzEjAucXVhbnR1bS5jdXN0b21lci52MS5MaXN0Q3VzdG9tZXJBY2NvdW50c1Jl\
+    cXVlc3QaMS5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDdXN0b21lckFjY291bnRzUmVzcG9uc2USewoUQ2xvc2VDdXN0b21lckFj\
+    Y291bnQSMC5xdWFudHVtLmN1c3RvbWVyLnYxLkNsb3NlQ3VzdG9tZXJBY2NvdW50UmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIu\
+    djEuQ2xvc2VDdXN0b21lckFjY291bnRSZXNwb25zZRJmCg1DcmVhdGVQcmVtaXNlEikucXVhbnR1bS5jdXN0b21lci52MS5DcmVh\
+    dGVQcmVtaXNlUmVxdWVzdBoqLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlUHJlbWlzZVJlc3BvbnNlEl0KCkdldFByZW1pc2US\
+    Ji5xdWFudHVtLmN1c3RvbWVyLnYxLkdldFByZW1pc2VSZXF1ZXN0GicucXVhbnR1bS5jdXN0b21lci52MS5HZXRQcmVtaXNlUmVz\
+    cG9uc2USbwoQQmF0Y2hHZXRQcmVtaXNlcxIsLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRQcmVtaXNlc1JlcXVlc3QaLS5x\
+    dWFudHVtLmN1c3RvbWVyLnYxLkJhdGNoR2V0UHJlbWlzZXNSZXNwb25zZRJmCg1VcGRhdGVQcmVtaXNlEikucXVhbnR1bS5jdXN0\
+    b21lci52MS5VcGRhdGVQcmVtaXNlUmVxdWVzdBoqLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlUHJlbWlzZVJlc3BvbnNlEmMK\
+    DExpc3RQcmVtaXNlcxIoLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdFByZW1pc2VzUmVxdWVzdBopLnF1YW50dW0uY3VzdG9tZXIu\
+    djEuTGlzdFByZW1pc2VzUmVzcG9uc2USgQEKFkNyZWF0ZVNlcnZpY2VBZ3JlZW1lbnQSMi5xdWFudHVtLmN1c3RvbWVyLnYxLkNy\
+    ZWF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVTZXJ2aWNlQWdyZWVtZW50UmVz\
+    cG9uc2USeAoTR2V0U2VydmljZUFncmVlbWVudBIvLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0U2VydmljZUFncmVlbWVudFJlcXVl\
+    c3QaMC5xdWFudHVtLmN1c3RvbWVyLnYxLkdldFNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRKBAQoWVXBkYXRlU2VydmljZUFncmVl\
+    bWVudBIyLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlU2VydmljZUFncmVlbWVudFJlcXVlc3QaMy5xdWFudHVtLmN1c3RvbWVy\
+    LnYxLlVwZGF0ZVNlcnZpY2VBZ3JlZW1lbnRSZXNwb25zZRJ+ChVMaXN0U2VydmljZUFncmVlbWVudHMSMS5xdWFudHVtLmN1c3Rv\
+    bWVyLnYxLkxpc3RTZXJ2aWNlQWdyZWVtZW50c1JlcXVlc3QaMi5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RTZXJ2aWNlQWdyZWVt\
+    ZW50c1Jlc3BvbnNlEooBChlUZXJtaW5hdGVTZXJ2aWNlQWdyZWVtZW50EjUucXVhbnR1bS5jdXN0b21lci52MS5UZXJtaW5hdGVT\
+    ZXJ2aWNlQWdyZWVtZW50UmVxdWVzdBo2LnF1YW50dW0uY3VzdG9tZXIudjEuVGVybWluYXRlU2VydmljZUFncmVlbWVudFJlc3Bv\
+    bnNlEmYKDUNyZWF0ZVByb2R1Y3QSKS5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVByb2R1Y3RSZXF1ZXN0GioucXVhbnR1bS5j\
+    dXN0b21lci52MS5DcmVhdGVQcm9kdWN0UmVzcG9uc2USXQoKR2V0UHJvZHVjdBImLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0UHJv\
+    ZHVjdFJlcXVlc3QaJy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldFByb2R1Y3RSZXNwb25zZRJvChBCYXRjaEdldFByb2R1Y3RzEiwu\
+    cXVhbnR1bS5jdXN0b21lci52MS5CYXRjaEdldFByb2R1Y3RzUmVxdWVzdBotLnF1YW50dW0uY3VzdG9tZXIudjEuQmF0Y2hHZXRQ\
+    cm9kdWN0c1Jlc3BvbnNlEmYKDVVwZGF0ZVByb2R1Y3QSKS5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZVByb2R1Y3RSZXF1ZXN0\
+    GioucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVQcm9kdWN0UmVzcG9uc2USYwoMTGlzdFByb2R1Y3RzEigucXVhbnR1bS5jdXN0\
+    b21lci52MS5MaXN0UHJvZHVjdHNSZXF1ZXN0GikucXVhbnR1bS5jdXN0b21lci52MS5MaXN0UHJvZHVjdHNSZXNwb25zZRJyChFD\
+    cmVhdGVJbnRlcmFjdGlvbhItLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlSW50ZXJhY3Rpb25SZXF1ZXN0Gi4ucXVhbnR1bS5j\
+    dXN0b21lci52MS5DcmVhdGVJbnRlcmFjdGlvblJlc3BvbnNlEmkKDkdldEludGVyYWN0aW9uEioucXVhbnR1bS5jdXN0b21lci52\
+    MS5HZXRJbnRlcmFjdGlvblJlcXVlc3QaKy5xdWFudHVtLmN1c3RvbWVyLnYxLkdldEludGVyYWN0aW9uUmVzcG9uc2USbwoQTGlz\
+    dEludGVyYWN0aW9ucxIsLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdEludGVyYWN0aW9uc1JlcXVlc3QaLS5xdWFudHVtLmN1c3Rv\
+    bWVyLnYxLkxpc3RJbnRlcmFjdGlvbnNSZXNwb25zZRJjCgxHcmFudENvbnNlbnQSKC5xdWFudHVtLmN1c3RvbWVyLnYxLkdyYW50\
+    Q29uc2VudFJlcXVlc3QaKS5xdWFudHVtLmN1c3RvbWVyLnYxLkdyYW50Q29uc2VudFJlc3BvbnNlEmYKDVJldm9rZUNvbnNlbnQS\
+    KS5xdWFudHVtLmN1c3RvbWVyLnYxLlJldm9rZUNvbnNlbnRSZXF1ZXN0GioucXVhbnR1bS5jdXN0b21lci52MS5SZXZva2VDb25z\
+    ZW50UmVzcG9uc2USXQoKR2V0Q29uc2VudBImLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0Q29uc2VudFJlcXVlc3QaJy5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLkdldENvbnNlbnRSZXNwb25zZRJjCgxMaXN0Q29uc2VudHMSKC5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RD\
+    b25zZW50c1JlcXVlc3QaKS5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDb25zZW50c1Jlc3BvbnNlEnsKFENvdW50Q3VzdG9tZXJz\
+    U2VydmVkEjAucXVhbnR1bS5jdXN0b21lci52MS5Db3VudEN1c3RvbWVyc1NlcnZlZFJlcXVlc3QaMS5xdWFudHVtLmN1c3RvbWVy\
+    LnYxLkNvdW50Q3VzdG9tZXJzU2VydmVkUmVzcG9uc2USeAoTQ3JlYXRlTWFya2V0U2VnbWVudBIvLnF1YW50dW0uY3VzdG9tZXIu\
+    djEuQ3JlYXRlTWFya2V0U2VnbWVudFJlcXVlc3QaMC5xdWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZU1hcmtldFNlZ21lbnRSZXNw\
+    b25zZRJvChBHZXRNYXJrZXRTZWdtZW50EiwucXVhbnR1bS5jdXN0b21lci52MS5HZXRNYXJrZXRTZWdtZW50UmVxdWVzdBotLnF1\
+    YW50dW0uY3VzdG9tZXIudjEuR2V0TWFya2V0U2VnbWVudFJlc3BvbnNlEngKE1VwZGF0ZU1hcmtldFNlZ21lbnQSLy5xdWFudHVt\
+    LmN1c3RvbWVyLnYxLlVwZGF0ZU1hcmtldFNlZ21lbnRSZXF1ZXN0GjAucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVNYXJrZXRT\
+    ZWdtZW50UmVzcG9uc2USdQoSTGlzdE1hcmtldFNlZ21lbnRzEi4ucXVhbnR1bS5jdXN0b21lci52MS5MaXN0TWFya2V0U2VnbWVu\
+    dHNSZXF1ZXN0Gi8ucXVhbnR1bS5jdXN0b21lci52MS5MaXN0TWFya2V0U2VnbWVudHNSZXNwb25zZRJ4ChNEZWxldGVNYXJrZXRT\
+    ZWdtZW50Ei8ucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVNYXJrZXRTZWdtZW50UmVxdWVzdBowLnF1YW50dW0uY3VzdG9tZXIu\
+    djEuRGVsZXRlTWFya2V0U2VnbWVudFJlc3BvbnNlEoQBChdDcmVhdGVNYXJrZXRpbmdDYW1wYWlnbhIzLnF1YW50dW0uY3VzdG9t\
+    ZXIudjEuQ3JlYXRlTWFya2V0aW5nQ2FtcGFpZ25SZXF1ZXN0GjQucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVNYXJrZXRpbmdD\
+    YW1wYWlnblJlc3BvbnNlEnsKFEdldE1hcmtldGluZ0NhbXBhaWduEjAucXVhbnR1bS5jdXN0b21lci52MS5HZXRNYXJrZXRpbmdD\
+    YW1wYWlnblJlcXVlc3QaMS5xdWFudHVtLmN1c3RvbWVyLnYxLkdldE1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2UShAEKF1VwZGF0\
+    ZU1hcmtldGluZ0NhbXBhaWduEjMucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QaNC5x\
+    dWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZU1hcmtldGluZ0NhbXBhaWduUmVzcG9uc2USgQEKFkxpc3RNYXJrZXRpbmdDYW1wYWln\
+    bnMSMi5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RNYXJrZXRpbmdDYW1wYWlnbnNSZXF1ZXN0GjMucXVhbnR1bS5jdXN0b21lci52\
+    MS5MaXN0TWFya2V0aW5nQ2FtcGFpZ25zUmVzcG9uc2UShAEKF0RlbGV0ZU1hcmtldGluZ0NhbXBhaWduEjMucXVhbnR1bS5jdXN0\
+    b21lci52MS5EZWxldGVNYXJrZXRpbmdDYW1wYWlnblJlcXVlc3QaNC5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZU1hcmtldGlu\
+    Z0NhbXBhaWduUmVzcG9uc2USewoUTGlzdENhbXBhaWduQXVkaWVuY2USMC5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDYW1wYWln\
+    bkF1ZGllbmNlUmVxdWVzdBoxLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdENhbXBhaWduQXVkaWVuY2VSZXNwb25zZRKBAQoWQ3Jl\
+    YXRlU2FsZXNPcHBvcnR1bml0eRIyLnF1YW50dW0uY3VzdG9tZXIudjEuQ3JlYXRlU2FsZXNPcHBvcnR1bml0eVJlcXVlc3QaMy5x\
+    dWFudHVtLmN1c3RvbWVyLnYxLkNyZWF0ZVNhbGVzT3Bwb3J0dW5pdHlSZXNwb25zZRJ4ChNHZXRTYWxlc09wcG9ydHVuaXR5Ei8u\
+    cXVhbnR1bS5jdXN0b21lci52MS5HZXRTYWxlc09wcG9ydHVuaXR5UmVxdWVzdBowLnF1YW50dW0uY3VzdG9tZXIudjEuR2V0U2Fs\
+    ZXNPcHBvcnR1bml0eVJlc3BvbnNlEoEBChZVcGRhdGVTYWxlc09wcG9ydHVuaXR5EjIucXVhbnR1bS5jdXN0b21lci52MS5VcGRh\
+    dGVTYWxlc09wcG9ydHVuaXR5UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuVXBkYXRlU2FsZXNPcHBvcnR1bml0eVJlc3Bv\
+    bnNlEoEBChZMaXN0U2FsZXNPcHBvcnR1bml0aWVzEjIucXVhbnR1bS5jdXN0b21lci52MS5MaXN0U2FsZXNPcHBvcnR1bml0aWVz\
+    UmVxdWVzdBozLnF1YW50dW0uY3VzdG9tZXIudjEuTGlzdFNhbGVzT3Bwb3J0dW5pdGllc1Jlc3BvbnNlEoEBChZEZWxldGVTYWxl\
+    c09wcG9ydHVuaXR5EjIucXVhbnR1bS5jdXN0b21lci52MS5EZWxldGVTYWxlc09wcG9ydHVuaXR5UmVxdWVzdBozLnF1YW50dW0u\
+    Y3VzdG9tZXIudjEuRGVsZXRlU2FsZXNPcHBvcnR1bml0eVJlc3BvbnNlEo0BChpUcmFuc2l0aW9uT3Bwb3J0dW5pdHlTdGFnZRI2\
+    LnF1YW50dW0uY3VzdG9tZXIudjEuVHJhbnNpdGlvbk9wcG9ydHVuaXR5U3RhZ2VSZXF1ZXN0GjcucXVhbnR1bS5jdXN0b21lci52\
+    MS5UcmFuc2l0aW9uT3Bwb3J0dW5pdHlTdGFnZVJlc3BvbnNlEoQBChdDcmVhdGVDb21wZXRpdG9yUHJvZmlsZRIzLnF1YW50dW0u\
+    Y3VzdG9tZXIudjEuQ3JlYXRlQ29tcGV0aXRvclByb2ZpbGVSZXF1ZXN0GjQucXVhbnR1bS5jdXN0b21lci52MS5DcmVhdGVDb21w\
+    ZXRpdG9yUHJvZmlsZVJlc3BvbnNlEnsKFEdldENvbXBldGl0b3JQcm9maWxlEjAucXVhbnR1bS5jdXN0b21lci52MS5HZXRDb21w\
+    ZXRpdG9yUHJvZmlsZVJlcXVlc3QaMS5xdWFudHVtLmN1c3RvbWVyLnYxLkdldENvbXBldGl0b3JQcm9maWxlUmVzcG9uc2UShAEK\
+    F1VwZGF0ZUNvbXBldGl0b3JQcm9maWxlEjMucXVhbnR1bS5jdXN0b21lci52MS5VcGRhdGVDb21wZXRpdG9yUHJvZmlsZVJlcXVl\
+    c3QaNC5xdWFudHVtLmN1c3RvbWVyLnYxLlVwZGF0ZUNvbXBldGl0b3JQcm9maWxlUmVzcG9uc2USgQEKFkxpc3RDb21wZXRpdG9y\
+    UHJvZmlsZXMSMi5xdWFudHVtLmN1c3RvbWVyLnYxLkxpc3RDb21wZXRpdG9yUHJvZmlsZXNSZXF1ZXN0GjMucXVhbnR1bS5jdXN0\
+    b21lci52MS5MaXN0Q29tcGV0aXRvclByb2ZpbGVzUmVzcG9uc2UShAEKF0RlbGV0ZUNvbXBldGl0b3JQcm9maWxlEjMucXVhbnR1\
+    bS5jdXN0b21lci52MS5EZWxldGVDb21wZXRpdG9yUHJvZmlsZVJlcXVlc3QaNC5xdWFudHVtLmN1c3RvbWVyLnYxLkRlbGV0ZUNv\
+    bXBldGl0b3JQcm9maWxlUmVzcG9uc2USZwoQTGlzdEF1ZGl0UmVjb3JkcxIoLnF1YW50dW0udHlwZS52MS5MaXN0QXVkaXRSZWNv\
+    cmRzUmVxdWVzdBopLnF1YW50dW0udHlwZS52MS5MaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2ViBnByb3RvMw==
     """
 )

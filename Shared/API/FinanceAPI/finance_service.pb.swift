@@ -109,6 +109,54 @@ public struct GetBalanceResponse: ProtoJSONMessage {
     public init() {}
 }
 
+/// Request for BatchGetAccountActivity.
+public struct BatchGetAccountActivityRequest: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.finance.v1.BatchGetAccountActivityRequest"
+
+    /// Account ids (ACC-), 1 to 100; duplicates are answered once. A malformed id is INVALID_ARGUMENT.
+    public var accountIDs: [String] = []
+
+    /// Most recent transactions per account (effective_time desc); 0 means 10; values above 100 are
+    /// coerced to 100; negative is INVALID_ARGUMENT.
+    public var recentTransactionLimit: Int32 = 0
+
+    public init() {}
+}
+
+/// One account's activity in BatchGetAccountActivityResponse.
+public struct AccountActivity: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.finance.v1.AccountActivity"
+
+    /// The account (ACC-).
+    public var accountID: String = ""
+
+    /// gRPC status code of this account's part: 0 = OK; 7 = PERMISSION_DENIED (separation policy,
+    /// the message names the rule); other codes as GetBalance would answer them.
+    public var statusCode: Int32 = 0
+
+    /// Why, when status_code is not 0.
+    public var statusMessage: String = ""
+
+    /// As GetBalance answers it now; unset when status_code is not 0.
+    public var balance: Balance? = nil
+
+    /// As ListTransactions(order_by "effective_time desc", page_size limit) answers it; empty when
+    /// status_code is not 0.
+    public var recentTransactions: [FinancialTransaction] = []
+
+    public init() {}
+}
+
+/// Response of BatchGetAccountActivity.
+public struct BatchGetAccountActivityResponse: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.finance.v1.BatchGetAccountActivityResponse"
+
+    /// One entry per distinct requested account, in request order.
+    public var activities: [AccountActivity] = []
+
+    public init() {}
+}
+
 /// Request for CreateTariff.
 public struct CreateTariffRequest: ProtoJSONMessage {
     public static let protoMessageName = "quantum.finance.v1.CreateTariffRequest"
@@ -1150,6 +1198,167 @@ extension GetBalanceResponse {
             if case .null = value { continue }
             switch key {
             case "balance": self.balance = try Balance(protoJSONValue: value)
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension BatchGetAccountActivityRequest {
+    package init(c: UnsafePointer<Quantum__Finance__V1__BatchGetAccountActivityRequest>) {
+        self.init()
+        self.accountIDs = CConvert.pointerArray(c.pointee.n_account_ids, c.pointee.account_ids) { CConvert.string($0) }
+        self.recentTransactionLimit = Int32(c.pointee.recent_transaction_limit)
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Finance__V1__BatchGetAccountActivityRequest> {
+        let c = arena.allocate(Quantum__Finance__V1__BatchGetAccountActivityRequest.self)
+        quantum__finance__v1__batch_get_account_activity_request__init(c)
+        c.pointee.n_account_ids = self.accountIDs.count
+        c.pointee.account_ids = arena.pointerArray(self.accountIDs) { arena.cString($0) }
+        c.pointee.recent_transaction_limit = .init(self.recentTransactionLimit)
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Finance__V1__BatchGetAccountActivityRequest.self, initializer: quantum__finance__v1__batch_get_account_activity_request__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Finance__V1__BatchGetAccountActivityRequest.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if !self.accountIDs.isEmpty { object.add("accountIds", .array(self.accountIDs.map { ProtoJSON.string($0) })) }
+        if self.recentTransactionLimit != 0 { object.add("recentTransactionLimit", ProtoJSON.int32(self.recentTransactionLimit)) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "accountIds", "account_ids": self.accountIDs = try ProtoJSON.array(value, field: "quantum.finance.v1.BatchGetAccountActivityRequest.account_ids").map { try ProtoJSON.string($0, field: "quantum.finance.v1.BatchGetAccountActivityRequest.account_ids") }
+            case "recentTransactionLimit", "recent_transaction_limit": self.recentTransactionLimit = try ProtoJSON.int32(value, field: "quantum.finance.v1.BatchGetAccountActivityRequest.recent_transaction_limit")
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension AccountActivity {
+    package init(c: UnsafePointer<Quantum__Finance__V1__AccountActivity>) {
+        self.init()
+        self.accountID = CConvert.string(c.pointee.account_id)
+        self.statusCode = Int32(c.pointee.status_code)
+        self.statusMessage = CConvert.string(c.pointee.status_message)
+        self.balance = c.pointee.balance.map { Balance(c: $0) }
+        self.recentTransactions = CConvert.pointerArray(c.pointee.n_recent_transactions, c.pointee.recent_transactions) { FinancialTransaction(c: $0) }
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Finance__V1__AccountActivity> {
+        let c = arena.allocate(Quantum__Finance__V1__AccountActivity.self)
+        quantum__finance__v1__account_activity__init(c)
+        if !self.accountID.isEmpty { c.pointee.account_id = arena.cString(self.accountID) }
+        c.pointee.status_code = .init(self.statusCode)
+        if !self.statusMessage.isEmpty { c.pointee.status_message = arena.cString(self.statusMessage) }
+        if let value = self.balance { c.pointee.balance = value.lower(into: arena) }
+        c.pointee.n_recent_transactions = self.recentTransactions.count
+        c.pointee.recent_transactions = arena.pointerArray(self.recentTransactions) { $0.lower(into: arena) }
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Finance__V1__AccountActivity.self, initializer: quantum__finance__v1__account_activity__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Finance__V1__AccountActivity.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if !self.accountID.isEmpty { object.add("accountId", ProtoJSON.string(self.accountID)) }
+        if self.statusCode != 0 { object.add("statusCode", ProtoJSON.int32(self.statusCode)) }
+        if !self.statusMessage.isEmpty { object.add("statusMessage", ProtoJSON.string(self.statusMessage)) }
+        if let value = self.balance { object.add("balance", value.protoJSONValue()) }
+        if !self.recentTransactions.isEmpty { object.add("recentTransactions", .array(self.recentTransactions.map { $0.protoJSONValue() })) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "accountId", "account_id": self.accountID = try ProtoJSON.string(value, field: "quantum.finance.v1.AccountActivity.account_id")
+            case "statusCode", "status_code": self.statusCode = try ProtoJSON.int32(value, field: "quantum.finance.v1.AccountActivity.status_code")
+            case "statusMessage", "status_message": self.statusMessage = try ProtoJSON.string(value, field: "quantum.finance.v1.AccountActivity.status_message")
+            case "balance": self.balance = try Balance(protoJSONValue: value)
+            case "recentTransactions", "recent_transactions": self.recentTransactions = try ProtoJSON.array(value, field: "quantum.finance.v1.AccountActivity.recent_transactions").map { try FinancialTransaction(protoJSONValue: $0) }
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension BatchGetAccountActivityResponse {
+    package init(c: UnsafePointer<Quantum__Finance__V1__BatchGetAccountActivityResponse>) {
+        self.init()
+        self.activities = CConvert.pointerArray(c.pointee.n_activities, c.pointee.activities) { AccountActivity(c: $0) }
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Finance__V1__BatchGetAccountActivityResponse> {
+        let c = arena.allocate(Quantum__Finance__V1__BatchGetAccountActivityResponse.self)
+        quantum__finance__v1__batch_get_account_activity_response__init(c)
+        c.pointee.n_activities = self.activities.count
+        c.pointee.activities = arena.pointerArray(self.activities) { $0.lower(into: arena) }
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Finance__V1__BatchGetAccountActivityResponse.self, initializer: quantum__finance__v1__batch_get_account_activity_response__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Finance__V1__BatchGetAccountActivityResponse.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if !self.activities.isEmpty { object.add("activities", .array(self.activities.map { $0.protoJSONValue() })) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "activities": self.activities = try ProtoJSON.array(value, field: "quantum.finance.v1.BatchGetAccountActivityResponse.activities").map { try AccountActivity(protoJSONValue: $0) }
             default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
             }
         }
@@ -3535,6 +3744,9 @@ public enum FinanceServiceMethods {
     public static let listTransactions = MethodDescriptor(service: serviceName, method: "ListTransactions", kind: .unary)
     /// Gets an account's balance: the exact sum of its ledger.
     public static let getBalance = MethodDescriptor(service: serviceName, method: "GetBalance", kind: .unary)
+    /// Balances and most recent transactions of several accounts in one call (for the gateway);
+    /// each account carries its own status, so one forbidden account does not fail the others.
+    public static let batchGetAccountActivity = MethodDescriptor(service: serviceName, method: "BatchGetAccountActivity", kind: .unary)
     /// Creates a tariff after validating tiers and time-of-use coverage.
     public static let createTariff = MethodDescriptor(service: serviceName, method: "CreateTariff", kind: .unary)
     /// Gets one tariff.
@@ -3584,7 +3796,7 @@ public enum FinanceServiceMethods {
     /// Lists this service's audit trail (corporate callers only, else PERMISSION_DENIED).
     public static let listAuditRecords = MethodDescriptor(service: serviceName, method: "ListAuditRecords", kind: .unary)
     /// Every method, in proto order.
-    public static let all: [MethodDescriptor] = [postTransaction, getTransaction, listTransactions, getBalance, createTariff, getTariff, listTariffs, calculateBill, issueBill, getBill, listBills, createRegulatoryFiling, getRegulatoryFiling, listRegulatoryFilings, transitionFilingStatus, createComplianceRecord, getComplianceRecord, updateComplianceRecord, listComplianceRecords, linkComplianceRecord, unlinkComplianceRecord, recordCostAllocation, listCostAllocations, getCostAllocationReport, recordBudgetLine, listBudgetLines, compareBudget, listAuditRecords]
+    public static let all: [MethodDescriptor] = [postTransaction, getTransaction, listTransactions, getBalance, batchGetAccountActivity, createTariff, getTariff, listTariffs, calculateBill, issueBill, getBill, listBills, createRegulatoryFiling, getRegulatoryFiling, listRegulatoryFilings, transitionFilingStatus, createComplianceRecord, getComplianceRecord, updateComplianceRecord, listComplianceRecords, linkComplianceRecord, unlinkComplianceRecord, recordCostAllocation, listCostAllocations, getCostAllocationReport, recordBudgetLine, listBudgetLines, compareBudget, listAuditRecords]
 }
 
 /// Owns the ledger, tariffs, bills, filings, compliance records, cost allocations and budgets.
@@ -3599,6 +3811,9 @@ public protocol FinanceServiceHandler: RPCService {
     func listTransactions(_ request: ListTransactionsRequest, context: ServerContext) async throws -> ListTransactionsResponse
     /// Gets an account's balance: the exact sum of its ledger.
     func getBalance(_ request: GetBalanceRequest, context: ServerContext) async throws -> GetBalanceResponse
+    /// Balances and most recent transactions of several accounts in one call (for the gateway);
+    /// each account carries its own status, so one forbidden account does not fail the others.
+    func batchGetAccountActivity(_ request: BatchGetAccountActivityRequest, context: ServerContext) async throws -> BatchGetAccountActivityResponse
     /// Creates a tariff after validating tiers and time-of-use coverage.
     func createTariff(_ request: CreateTariffRequest, context: ServerContext) async throws -> CreateTariffResponse
     /// Gets one tariff.
@@ -3658,6 +3873,7 @@ extension FinanceServiceHandler {
             MethodHandler<GetTransactionRequest, GetTransactionResponse>.unary(FinanceServiceMethods.getTransaction) { request, context in try await self.getTransaction(request, context: context) },
             MethodHandler<ListTransactionsRequest, ListTransactionsResponse>.unary(FinanceServiceMethods.listTransactions) { request, context in try await self.listTransactions(request, context: context) },
             MethodHandler<GetBalanceRequest, GetBalanceResponse>.unary(FinanceServiceMethods.getBalance) { request, context in try await self.getBalance(request, context: context) },
+            MethodHandler<BatchGetAccountActivityRequest, BatchGetAccountActivityResponse>.unary(FinanceServiceMethods.batchGetAccountActivity) { request, context in try await self.batchGetAccountActivity(request, context: context) },
             MethodHandler<CreateTariffRequest, CreateTariffResponse>.unary(FinanceServiceMethods.createTariff) { request, context in try await self.createTariff(request, context: context) },
             MethodHandler<GetTariffRequest, GetTariffResponse>.unary(FinanceServiceMethods.getTariff) { request, context in try await self.getTariff(request, context: context) },
             MethodHandler<ListTariffsRequest, ListTariffsResponse>.unary(FinanceServiceMethods.listTariffs) { request, context in try await self.listTariffs(request, context: context) },
@@ -3710,6 +3926,12 @@ public struct FinanceServiceClient: Sendable {
     /// Gets an account's balance: the exact sum of its ledger.
     public func getBalance(_ request: GetBalanceRequest, options: CallOptions = CallOptions()) async throws -> GetBalanceResponse {
         try await channel.unary(FinanceServiceMethods.getBalance, request: request, options: options)
+    }
+
+    /// Balances and most recent transactions of several accounts in one call (for the gateway);
+    /// each account carries its own status, so one forbidden account does not fail the others.
+    public func batchGetAccountActivity(_ request: BatchGetAccountActivityRequest, options: CallOptions = CallOptions()) async throws -> BatchGetAccountActivityResponse {
+        try await channel.unary(FinanceServiceMethods.batchGetAccountActivity, request: request, options: options)
     }
 
     /// Creates a tariff after validating tiers and time-of-use coverage.
@@ -3847,6 +4069,9 @@ let fileDescriptor_quantum_finance_v1_finance_service_proto = ProtoFileDescripto
         "quantum.finance.v1.ListTransactionsResponse",
         "quantum.finance.v1.GetBalanceRequest",
         "quantum.finance.v1.GetBalanceResponse",
+        "quantum.finance.v1.BatchGetAccountActivityRequest",
+        "quantum.finance.v1.AccountActivity",
+        "quantum.finance.v1.BatchGetAccountActivityResponse",
         "quantum.finance.v1.CreateTariffRequest",
         "quantum.finance.v1.CreateTariffResponse",
         "quantum.finance.v1.GetTariffRequest",
@@ -3898,6 +4123,7 @@ let fileDescriptor_quantum_finance_v1_finance_service_proto = ProtoFileDescripto
         "quantum.finance.v1.FinanceService.GetTransaction",
         "quantum.finance.v1.FinanceService.ListTransactions",
         "quantum.finance.v1.FinanceService.GetBalance",
+        "quantum.finance.v1.FinanceService.BatchGetAccountActivity",
         "quantum.finance.v1.FinanceService.CreateTariff",
         "quantum.finance.v1.FinanceService.GetTariff",
         "quantum.finance.v1.FinanceService.ListTariffs",
@@ -3942,134 +4168,142 @@ let fileDescriptor_quantum_finance_v1_finance_service_proto = ProtoFileDescripto
     cXVhbnR1bS5maW5hbmNlLnYxLkZpbmFuY2lhbFRyYW5zYWN0aW9uUgx0cmFuc2FjdGlvbnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIg\
     ASgJUg1uZXh0UGFnZVRva2VuImwKEUdldEJhbGFuY2VSZXF1ZXN0Eh0KCmFjY291bnRfaWQYASABKAlSCWFjY291bnRJZBI4Cgph\
     c19vZl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIIYXNPZlRpbWUiSwoSR2V0QmFsYW5jZVJlc3BvbnNl\
-    EjUKB2JhbGFuY2UYASABKAsyGy5xdWFudHVtLmZpbmFuY2UudjEuQmFsYW5jZVIHYmFsYW5jZSJoChNDcmVhdGVUYXJpZmZSZXF1\
-    ZXN0EjIKBnRhcmlmZhgBIAEoCzIaLnF1YW50dW0uZmluYW5jZS52MS5UYXJpZmZSBnRhcmlmZhIdCgpyZXF1ZXN0X2lkGAIgASgJ\
-    UglyZXF1ZXN0SWQiSgoUQ3JlYXRlVGFyaWZmUmVzcG9uc2USMgoGdGFyaWZmGAEgASgLMhoucXVhbnR1bS5maW5hbmNlLnYxLlRh\
-    cmlmZlIGdGFyaWZmIi8KEEdldFRhcmlmZlJlcXVlc3QSGwoJdGFyaWZmX2lkGAEgASgJUgh0YXJpZmZJZCJHChFHZXRUYXJpZmZS\
-    ZXNwb25zZRIyCgZ0YXJpZmYYASABKAsyGi5xdWFudHVtLmZpbmFuY2UudjEuVGFyaWZmUgZ0YXJpZmYi5AEKEkxpc3RUYXJpZmZz\
-    UmVxdWVzdBJACgxlZmZlY3RpdmVfb24YASABKAsyHS5xdWFudHVtLnR5cGUudjEuQ2FsZW5kYXJEYXRlUgtlZmZlY3RpdmVPbhI4\
-    Cgljb21tb2RpdHkYAiABKA4yGi5xdWFudHVtLnR5cGUudjEuQ29tbW9kaXR5Ugljb21tb2RpdHkSFgoGZmlsdGVyGAMgASgJUgZm\
-    aWx0ZXISGwoJcGFnZV9zaXplGAQgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4icwoTTGlzdFRh\
-    cmlmZnNSZXNwb25zZRI0Cgd0YXJpZmZzGAEgAygLMhoucXVhbnR1bS5maW5hbmNlLnYxLlRhcmlmZlIHdGFyaWZmcxImCg9uZXh0\
-    X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4i+AEKFENhbGN1bGF0ZUJpbGxSZXF1ZXN0Eh0KCXRhcmlmZl9pZBgBIAEo\
-    CUgAUgh0YXJpZmZJZBI0CgZ0YXJpZmYYAiABKAsyGi5xdWFudHVtLmZpbmFuY2UudjEuVGFyaWZmSABSBnRhcmlmZhJBCg5iaWxs\
-    aW5nX3BlcmlvZBgDIAEoCzIaLnF1YW50dW0udHlwZS52MS5EYXRlUmFuZ2VSDWJpbGxpbmdQZXJpb2QSNwoFdXNhZ2UYBCADKAsy\
-    IS5xdWFudHVtLmZpbmFuY2UudjEuVXNhZ2VJbnRlcnZhbFIFdXNhZ2VCDwoNdGFyaWZmX3NvdXJjZSLIAQoVQ2FsY3VsYXRlQmls\
-    bFJlc3BvbnNlEj8KCmxpbmVfaXRlbXMYASADKAsyIC5xdWFudHVtLmZpbmFuY2UudjEuQmlsbExpbmVJdGVtUglsaW5lSXRlbXMS\
-    LAoFdG90YWwYAiABKAsyFi5xdWFudHVtLnR5cGUudjEuTW9uZXlSBXRvdGFsEkAKC3RvdGFsX3VzYWdlGAMgASgLMh8ucXVhbnR1\
-    bS50eXBlLnYxLkVuZXJneVF1YW50aXR5Ugp0b3RhbFVzYWdlIvACChBJc3N1ZUJpbGxSZXF1ZXN0Eh0KCmFjY291bnRfaWQYASAB\
-    KAlSCWFjY291bnRJZBJLChByZWd1bGF0b3J5X3Njb3BlGAIgASgOMiAucXVhbnR1bS50eXBlLnYxLlJlZ3VsYXRvcnlTY29wZVIP\
-    cmVndWxhdG9yeVNjb3BlEhsKCXRhcmlmZl9pZBgDIAEoCVIIdGFyaWZmSWQSQQoOYmlsbGluZ19wZXJpb2QYBCABKAsyGi5xdWFu\
-    dHVtLnR5cGUudjEuRGF0ZVJhbmdlUg1iaWxsaW5nUGVyaW9kEjcKBXVzYWdlGAUgAygLMiEucXVhbnR1bS5maW5hbmNlLnYxLlVz\
-    YWdlSW50ZXJ2YWxSBXVzYWdlEjgKCGR1ZV9kYXRlGAYgASgLMh0ucXVhbnR1bS50eXBlLnYxLkNhbGVuZGFyRGF0ZVIHZHVlRGF0\
-    ZRIdCgpyZXF1ZXN0X2lkGAcgASgJUglyZXF1ZXN0SWQiQQoRSXNzdWVCaWxsUmVzcG9uc2USLAoEYmlsbBgBIAEoCzIYLnF1YW50\
-    dW0uZmluYW5jZS52MS5CaWxsUgRiaWxsIikKDkdldEJpbGxSZXF1ZXN0EhcKB2JpbGxfaWQYASABKAlSBmJpbGxJZCI/Cg9HZXRC\
-    aWxsUmVzcG9uc2USLAoEYmlsbBgBIAEoCzIYLnF1YW50dW0uZmluYW5jZS52MS5CaWxsUgRiaWxsIm0KEExpc3RCaWxsc1JlcXVl\
-    c3QSHQoKYWNjb3VudF9pZBgBIAEoCVIJYWNjb3VudElkEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tl\
-    bhgDIAEoCVIJcGFnZVRva2VuImsKEUxpc3RCaWxsc1Jlc3BvbnNlEi4KBWJpbGxzGAEgAygLMhgucXVhbnR1bS5maW5hbmNlLnYx\
-    LkJpbGxSBWJpbGxzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJ8Ch1DcmVhdGVSZWd1bGF0b3J5Rmls\
-    aW5nUmVxdWVzdBI8CgZmaWxpbmcYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nEh0K\
-    CnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJeCh5DcmVhdGVSZWd1bGF0b3J5RmlsaW5nUmVzcG9uc2USPAoGZmlsaW5nGAEg\
-    ASgLMiQucXVhbnR1bS5maW5hbmNlLnYxLlJlZ3VsYXRvcnlGaWxpbmdSBmZpbGluZyI5ChpHZXRSZWd1bGF0b3J5RmlsaW5nUmVx\
-    dWVzdBIbCglmaWxpbmdfaWQYASABKAlSCGZpbGluZ0lkIlsKG0dldFJlZ3VsYXRvcnlGaWxpbmdSZXNwb25zZRI8CgZmaWxpbmcY\
-    ASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nIp8CChxMaXN0UmVndWxhdG9yeUZpbGlu\
-    Z3NSZXF1ZXN0Ej8KC2ZpbGluZ190eXBlGAEgASgOMh4ucXVhbnR1bS5maW5hbmNlLnYxLkZpbGluZ1R5cGVSCmZpbGluZ1R5cGUS\
-    OAoGc3RhdHVzGAIgASgOMiAucXVhbnR1bS5maW5hbmNlLnYxLkZpbGluZ1N0YXR1c1IGc3RhdHVzEjAKFGNvbXBsaWFuY2VfcmVj\
-    b3JkX2lkGAMgASgJUhJjb21wbGlhbmNlUmVjb3JkSWQSFgoGZmlsdGVyGAQgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAUgASgF\
-    UghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAYgASgJUglwYWdlVG9rZW4ihwEKHUxpc3RSZWd1bGF0b3J5RmlsaW5nc1Jlc3BvbnNl\
-    Ej4KB2ZpbGluZ3MYASADKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IHZmlsaW5ncxImCg9uZXh0X3Bh\
-    Z2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iwQEKHVRyYW5zaXRpb25GaWxpbmdTdGF0dXNSZXF1ZXN0EhsKCWZpbGluZ19p\
-    ZBgBIAEoCVIIZmlsaW5nSWQSPQoJdG9fc3RhdHVzGAIgASgOMiAucXVhbnR1bS5maW5hbmNlLnYxLkZpbGluZ1N0YXR1c1IIdG9T\
-    dGF0dXMSRAoOZWZmZWN0aXZlX2RhdGUYAyABKAsyHS5xdWFudHVtLnR5cGUudjEuQ2FsZW5kYXJEYXRlUg1lZmZlY3RpdmVEYXRl\
-    Il4KHlRyYW5zaXRpb25GaWxpbmdTdGF0dXNSZXNwb25zZRI8CgZmaWxpbmcYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuUmVn\
-    dWxhdG9yeUZpbGluZ1IGZmlsaW5nInwKHUNyZWF0ZUNvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0EjwKBnJlY29yZBgBIAEoCzIkLnF1\
-    YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgZyZWNvcmQSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkIl4K\
-    HkNyZWF0ZUNvbXBsaWFuY2VSZWNvcmRSZXNwb25zZRI8CgZyZWNvcmQYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuQ29tcGxp\
-    YW5jZVJlY29yZFIGcmVjb3JkIk4KGkdldENvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0EjAKFGNvbXBsaWFuY2VfcmVjb3JkX2lkGAEg\
-    ASgJUhJjb21wbGlhbmNlUmVjb3JkSWQiWwobR2V0Q29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEjwKBnJlY29yZBgBIAEoCzIkLnF1\
-    YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgZyZWNvcmQimgEKHVVwZGF0ZUNvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0\
-    EjwKBnJlY29yZBgBIAEoCzIkLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgZyZWNvcmQSOwoLdXBkYXRlX21h\
-    c2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrUgp1cGRhdGVNYXNrIl4KHlVwZGF0ZUNvbXBsaWFuY2VSZWNvcmRS\
-    ZXNwb25zZRI8CgZyZWNvcmQYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuQ29tcGxpYW5jZVJlY29yZFIGcmVjb3JkItABChxM\
-    aXN0Q29tcGxpYW5jZVJlY29yZHNSZXF1ZXN0EhsKCWZpbGluZ19pZBgBIAEoCVIIZmlsaW5nSWQSPwoHb3V0Y29tZRgCIAEoDjIl\
-    LnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlT3V0Y29tZVIHb3V0Y29tZRIWCgZmaWx0ZXIYAyABKAlSBmZpbHRlchIbCglw\
-    YWdlX3NpemUYBCABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YBSABKAlSCXBhZ2VUb2tlbiKHAQodTGlzdENvbXBsaWFuY2VS\
-    ZWNvcmRzUmVzcG9uc2USPgoHcmVjb3JkcxgBIAMoCzIkLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgdyZWNv\
-    cmRzEiYKD25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJsChtMaW5rQ29tcGxpYW5jZVJlY29yZFJlcXVlc3QS\
-    GwoJZmlsaW5nX2lkGAEgASgJUghmaWxpbmdJZBIwChRjb21wbGlhbmNlX3JlY29yZF9pZBgCIAEoCVISY29tcGxpYW5jZVJlY29y\
-    ZElkIpoBChxMaW5rQ29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEjwKBmZpbGluZxgBIAEoCzIkLnF1YW50dW0uZmluYW5jZS52MS5S\
-    ZWd1bGF0b3J5RmlsaW5nUgZmaWxpbmcSPAoGcmVjb3JkGAIgASgLMiQucXVhbnR1bS5maW5hbmNlLnYxLkNvbXBsaWFuY2VSZWNv\
-    cmRSBnJlY29yZCJuCh1VbmxpbmtDb21wbGlhbmNlUmVjb3JkUmVxdWVzdBIbCglmaWxpbmdfaWQYASABKAlSCGZpbGluZ0lkEjAK\
-    FGNvbXBsaWFuY2VfcmVjb3JkX2lkGAIgASgJUhJjb21wbGlhbmNlUmVjb3JkSWQinAEKHlVubGlua0NvbXBsaWFuY2VSZWNvcmRS\
-    ZXNwb25zZRI8CgZmaWxpbmcYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nEjwKBnJl\
-    Y29yZBgCIAEoCzIkLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgZyZWNvcmQigAEKG1JlY29yZENvc3RBbGxv\
-    Y2F0aW9uUmVxdWVzdBJCCgphbGxvY2F0aW9uGAEgASgLMiIucXVhbnR1bS5maW5hbmNlLnYxLkNvc3RBbGxvY2F0aW9uUgphbGxv\
-    Y2F0aW9uEh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJZCJiChxSZWNvcmRDb3N0QWxsb2NhdGlvblJlc3BvbnNlEkIKCmFs\
-    bG9jYXRpb24YASABKAsyIi5xdWFudHVtLmZpbmFuY2UudjEuQ29zdEFsbG9jYXRpb25SCmFsbG9jYXRpb24isAEKGkxpc3RDb3N0\
-    QWxsb2NhdGlvbnNSZXF1ZXN0EjkKBnBlcmlvZBgBIAEoCzIhLnF1YW50dW0udHlwZS52MS5BY2NvdW50aW5nUGVyaW9kUgZwZXJp\
-    b2QSGwoJY29zdF9wb29sGAIgASgJUghjb3N0UG9vbBIbCglwYWdlX3NpemUYAyABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4Y\
-    BCABKAlSCXBhZ2VUb2tlbiKLAQobTGlzdENvc3RBbGxvY2F0aW9uc1Jlc3BvbnNlEkQKC2FsbG9jYXRpb25zGAEgAygLMiIucXVh\
-    bnR1bS5maW5hbmNlLnYxLkNvc3RBbGxvY2F0aW9uUgthbGxvY2F0aW9ucxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQ\
-    YWdlVG9rZW4iWwoeR2V0Q29zdEFsbG9jYXRpb25SZXBvcnRSZXF1ZXN0EjkKBnBlcmlvZBgBIAEoCzIhLnF1YW50dW0udHlwZS52\
-    MS5BY2NvdW50aW5nUGVyaW9kUgZwZXJpb2Qi4gIKH0dldENvc3RBbGxvY2F0aW9uUmVwb3J0UmVzcG9uc2USOQoGcGVyaW9kGAEg\
-    ASgLMiEucXVhbnR1bS50eXBlLnYxLkFjY291bnRpbmdQZXJpb2RSBnBlcmlvZBJECgthbGxvY2F0aW9ucxgCIAMoCzIiLnF1YW50\
-    dW0uZmluYW5jZS52MS5Db3N0QWxsb2NhdGlvblILYWxsb2NhdGlvbnMSNQoKdG90YWxfcG9vbBgDIAEoCzIWLnF1YW50dW0udHlw\
-    ZS52MS5Nb25leVIJdG90YWxQb29sEj8KD3RvdGFsX3JlZ3VsYXRlZBgEIAEoCzIWLnF1YW50dW0udHlwZS52MS5Nb25leVIOdG90\
-    YWxSZWd1bGF0ZWQSRgoTdG90YWxfbm9uX3JlZ3VsYXRlZBgFIAEoCzIWLnF1YW50dW0udHlwZS52MS5Nb25leVIRdG90YWxOb25S\
-    ZWd1bGF0ZWQieQoXUmVjb3JkQnVkZ2V0TGluZVJlcXVlc3QSPwoLYnVkZ2V0X2xpbmUYASABKAsyHi5xdWFudHVtLmZpbmFuY2Uu\
-    djEuQnVkZ2V0TGluZVIKYnVkZ2V0TGluZRIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiWwoYUmVjb3JkQnVkZ2V0TGlu\
-    ZVJlc3BvbnNlEj8KC2J1ZGdldF9saW5lGAEgASgLMh4ucXVhbnR1bS5maW5hbmNlLnYxLkJ1ZGdldExpbmVSCmJ1ZGdldExpbmUi\
-    0wEKFkxpc3RCdWRnZXRMaW5lc1JlcXVlc3QSOQoGcGVyaW9kGAEgASgLMiEucXVhbnR1bS50eXBlLnYxLkFjY291bnRpbmdQZXJp\
-    b2RSBnBlcmlvZBJCCg1idXNpbmVzc191bml0GAIgASgOMh0ucXVhbnR1bS50eXBlLnYxLkJ1c2luZXNzVW5pdFIMYnVzaW5lc3NV\
-    bml0EhsKCXBhZ2Vfc2l6ZRgDIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgEIAEoCVIJcGFnZVRva2VuIoQBChdMaXN0QnVk\
-    Z2V0TGluZXNSZXNwb25zZRJBCgxidWRnZXRfbGluZXMYASADKAsyHi5xdWFudHVtLmZpbmFuY2UudjEuQnVkZ2V0TGluZVILYnVk\
-    Z2V0TGluZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIpUBChRDb21wYXJlQnVkZ2V0UmVxdWVzdBI5\
-    CgZwZXJpb2QYASABKAsyIS5xdWFudHVtLnR5cGUudjEuQWNjb3VudGluZ1BlcmlvZFIGcGVyaW9kEkIKDWJ1c2luZXNzX3VuaXQY\
-    AiABKA4yHS5xdWFudHVtLnR5cGUudjEuQnVzaW5lc3NVbml0UgxidXNpbmVzc1VuaXQixgEKFUNvbXBhcmVCdWRnZXRSZXNwb25z\
-    ZRI5CgZwZXJpb2QYASABKAsyIS5xdWFudHVtLnR5cGUudjEuQWNjb3VudGluZ1BlcmlvZFIGcGVyaW9kEjgKBWxpbmVzGAIgAygL\
-    MiIucXVhbnR1bS5maW5hbmNlLnYxLkJ1ZGdldFZhcmlhbmNlUgVsaW5lcxI4CgV0b3RhbBgDIAEoCzIiLnF1YW50dW0uZmluYW5j\
-    ZS52MS5CdWRnZXRWYXJpYW5jZVIFdG90YWwyyhgKDkZpbmFuY2VTZXJ2aWNlEmoKD1Bvc3RUcmFuc2FjdGlvbhIqLnF1YW50dW0u\
-    ZmluYW5jZS52MS5Qb3N0VHJhbnNhY3Rpb25SZXF1ZXN0GisucXVhbnR1bS5maW5hbmNlLnYxLlBvc3RUcmFuc2FjdGlvblJlc3Bv\
-    bnNlEmcKDkdldFRyYW5zYWN0aW9uEikucXVhbnR1bS5maW5hbmNlLnYxLkdldFRyYW5zYWN0aW9uUmVxdWVzdBoqLnF1YW50dW0u\
-    ZmluYW5jZS52MS5HZXRUcmFuc2FjdGlvblJlc3BvbnNlEm0KEExpc3RUcmFuc2FjdGlvbnMSKy5xdWFudHVtLmZpbmFuY2UudjEu\
-    TGlzdFRyYW5zYWN0aW9uc1JlcXVlc3QaLC5xdWFudHVtLmZpbmFuY2UudjEuTGlzdFRyYW5zYWN0aW9uc1Jlc3BvbnNlElsKCkdl\
-    dEJhbGFuY2USJS5xdWFudHVtLmZpbmFuY2UudjEuR2V0QmFsYW5jZVJlcXVlc3QaJi5xdWFudHVtLmZpbmFuY2UudjEuR2V0QmFs\
-    YW5jZVJlc3BvbnNlEmEKDENyZWF0ZVRhcmlmZhInLnF1YW50dW0uZmluYW5jZS52MS5DcmVhdGVUYXJpZmZSZXF1ZXN0GigucXVh\
-    bnR1bS5maW5hbmNlLnYxLkNyZWF0ZVRhcmlmZlJlc3BvbnNlElgKCUdldFRhcmlmZhIkLnF1YW50dW0uZmluYW5jZS52MS5HZXRU\
-    YXJpZmZSZXF1ZXN0GiUucXVhbnR1bS5maW5hbmNlLnYxLkdldFRhcmlmZlJlc3BvbnNlEl4KC0xpc3RUYXJpZmZzEiYucXVhbnR1\
-    bS5maW5hbmNlLnYxLkxpc3RUYXJpZmZzUmVxdWVzdBonLnF1YW50dW0uZmluYW5jZS52MS5MaXN0VGFyaWZmc1Jlc3BvbnNlEmQK\
-    DUNhbGN1bGF0ZUJpbGwSKC5xdWFudHVtLmZpbmFuY2UudjEuQ2FsY3VsYXRlQmlsbFJlcXVlc3QaKS5xdWFudHVtLmZpbmFuY2Uu\
-    djEuQ2FsY3VsYXRlQmlsbFJlc3BvbnNlElgKCUlzc3VlQmlsbBIkLnF1YW50dW0uZmluYW5jZS52MS5Jc3N1ZUJpbGxSZXF1ZXN0\
-    GiUucXVhbnR1bS5maW5hbmNlLnYxLklzc3VlQmlsbFJlc3BvbnNlElIKB0dldEJpbGwSIi5xdWFudHVtLmZpbmFuY2UudjEuR2V0\
-    QmlsbFJlcXVlc3QaIy5xdWFudHVtLmZpbmFuY2UudjEuR2V0QmlsbFJlc3BvbnNlElgKCUxpc3RCaWxscxIkLnF1YW50dW0uZmlu\
-    YW5jZS52MS5MaXN0QmlsbHNSZXF1ZXN0GiUucXVhbnR1bS5maW5hbmNlLnYxLkxpc3RCaWxsc1Jlc3BvbnNlEn8KFkNyZWF0ZVJl\
-    Z3VsYXRvcnlGaWxpbmcSMS5xdWFudHVtLmZpbmFuY2UudjEuQ3JlYXRlUmVndWxhdG9yeUZpbGluZ1JlcXVlc3QaMi5xdWFudHVt\
-    LmZpbmFuY2UudjEuQ3JlYXRlUmVndWxhdG9yeUZpbGluZ1Jlc3BvbnNlEnYKE0dldFJlZ3VsYXRvcnlGaWxpbmcSLi5xdWFudHVt\
-    LmZpbmFuY2UudjEuR2V0UmVndWxhdG9yeUZpbGluZ1JlcXVlc3QaLy5xdWFudHVtLmZpbmFuY2UudjEuR2V0UmVndWxhdG9yeUZp\
-    bGluZ1Jlc3BvbnNlEnwKFUxpc3RSZWd1bGF0b3J5RmlsaW5ncxIwLnF1YW50dW0uZmluYW5jZS52MS5MaXN0UmVndWxhdG9yeUZp\
-    bGluZ3NSZXF1ZXN0GjEucXVhbnR1bS5maW5hbmNlLnYxLkxpc3RSZWd1bGF0b3J5RmlsaW5nc1Jlc3BvbnNlEn8KFlRyYW5zaXRp\
-    b25GaWxpbmdTdGF0dXMSMS5xdWFudHVtLmZpbmFuY2UudjEuVHJhbnNpdGlvbkZpbGluZ1N0YXR1c1JlcXVlc3QaMi5xdWFudHVt\
-    LmZpbmFuY2UudjEuVHJhbnNpdGlvbkZpbGluZ1N0YXR1c1Jlc3BvbnNlEn8KFkNyZWF0ZUNvbXBsaWFuY2VSZWNvcmQSMS5xdWFu\
-    dHVtLmZpbmFuY2UudjEuQ3JlYXRlQ29tcGxpYW5jZVJlY29yZFJlcXVlc3QaMi5xdWFudHVtLmZpbmFuY2UudjEuQ3JlYXRlQ29t\
-    cGxpYW5jZVJlY29yZFJlc3BvbnNlEnYKE0dldENvbXBsaWFuY2VSZWNvcmQSLi5xdWFudHVtLmZpbmFuY2UudjEuR2V0Q29tcGxp\
-    YW5jZVJlY29yZFJlcXVlc3QaLy5xdWFudHVtLmZpbmFuY2UudjEuR2V0Q29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEn8KFlVwZGF0\
-    ZUNvbXBsaWFuY2VSZWNvcmQSMS5xdWFudHVtLmZpbmFuY2UudjEuVXBkYXRlQ29tcGxpYW5jZVJlY29yZFJlcXVlc3QaMi5xdWFu\
-    dHVtLmZpbmFuY2UudjEuVXBkYXRlQ29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEnwKFUxpc3RDb21wbGlhbmNlUmVjb3JkcxIwLnF1\
-    YW50dW0uZmluYW5jZS52MS5MaXN0Q29tcGxpYW5jZVJlY29yZHNSZXF1ZXN0GjEucXVhbnR1bS5maW5hbmNlLnYxLkxpc3RDb21w\
-    bGlhbmNlUmVjb3Jkc1Jlc3BvbnNlEnkKFExpbmtDb21wbGlhbmNlUmVjb3JkEi8ucXVhbnR1bS5maW5hbmNlLnYxLkxpbmtDb21w\
-    bGlhbmNlUmVjb3JkUmVxdWVzdBowLnF1YW50dW0uZmluYW5jZS52MS5MaW5rQ29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEn8KFlVu\
-    bGlua0NvbXBsaWFuY2VSZWNvcmQSMS5xdWFudHVtLmZpbmFuY2UudjEuVW5saW5rQ29tcGxpYW5jZVJlY29yZFJlcXVlc3QaMi5x\
-    dWFudHVtLmZpbmFuY2UudjEuVW5saW5rQ29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEnkKFFJlY29yZENvc3RBbGxvY2F0aW9uEi8u\
-    cXVhbnR1bS5maW5hbmNlLnYxLlJlY29yZENvc3RBbGxvY2F0aW9uUmVxdWVzdBowLnF1YW50dW0uZmluYW5jZS52MS5SZWNvcmRD\
-    b3N0QWxsb2NhdGlvblJlc3BvbnNlEnYKE0xpc3RDb3N0QWxsb2NhdGlvbnMSLi5xdWFudHVtLmZpbmFuY2UudjEuTGlzdENvc3RB\
-    bGxvY2F0aW9uc1JlcXVlc3QaLy5xdWFudHVtLmZpbmFuY2UudjEuTGlzdENvc3RBbGxvY2F0aW9uc1Jlc3BvbnNlEoIBChdHZXRD\
-    b3N0QWxsb2NhdGlvblJlcG9ydBIyLnF1YW50dW0uZmluYW5jZS52MS5HZXRDb3N0QWxsb2NhdGlvblJlcG9ydFJlcXVlc3QaMy5x\
-    dWFudHVtLmZpbmFuY2UudjEuR2V0Q29zdEFsbG9jYXRpb25SZXBvcnRSZXNwb25zZRJtChBSZWNvcmRCdWRnZXRMaW5lEisucXVh\
-    bnR1bS5maW5hbmNlLnYxLlJlY29yZEJ1ZGdldExpbmVSZXF1ZXN0GiwucXVhbnR1bS5maW5hbmNlLnYxLlJlY29yZEJ1ZGdldExp\
-    bmVSZXNwb25zZRJqCg9MaXN0QnVkZ2V0TGluZXMSKi5xdWFudHVtLmZpbmFuY2UudjEuTGlzdEJ1ZGdldExpbmVzUmVxdWVzdBor\
-    LnF1YW50dW0uZmluYW5jZS52MS5MaXN0QnVkZ2V0TGluZXNSZXNwb25zZRJkCg1Db21wYXJlQnVkZ2V0EigucXVhbnR1bS5maW5h\
-    bmNlLnYxLkNvbXBhcmVCdWRnZXRSZXF1ZXN0GikucXVhbnR1bS5maW5hbmNlLnYxLkNvbXBhcmVCdWRnZXRSZXNwb25zZRJnChBM\
-    aXN0QXVkaXRSZWNvcmRzEigucXVhbnR1bS50eXBlLnYxLkxpc3RBdWRpdFJlY29yZHNSZXF1ZXN0GikucXVhbnR1bS50eXBlLnYx\
-    Lkxpc3RBdWRpdFJlY29yZHNSZXNwb25zZWIGcHJvdG8z
+    EjUKB2JhbGFuY2UYASABKAsyGy5xdWFudHVtLmZpbmFuY2UudjEuQmFsYW5jZVIHYmFsYW5jZSJ7Ch5CYXRjaEdldEFjY291bnRB\
+    Y3Rpdml0eVJlcXVlc3QSHwoLYWNjb3VudF9pZHMYASADKAlSCmFjY291bnRJZHMSOAoYcmVjZW50X3RyYW5zYWN0aW9uX2xpbWl0\
+    GAIgASgFUhZyZWNlbnRUcmFuc2FjdGlvbkxpbWl0IooCCg9BY2NvdW50QWN0aXZpdHkSHQoKYWNjb3VudF9pZBgBIAEoCVIJYWNj\
+    b3VudElkEh8KC3N0YXR1c19jb2RlGAIgASgFUgpzdGF0dXNDb2RlEiUKDnN0YXR1c19tZXNzYWdlGAMgASgJUg1zdGF0dXNNZXNz\
+    YWdlEjUKB2JhbGFuY2UYBCABKAsyGy5xdWFudHVtLmZpbmFuY2UudjEuQmFsYW5jZVIHYmFsYW5jZRJZChNyZWNlbnRfdHJhbnNh\
+    Y3Rpb25zGAUgAygLMigucXVhbnR1bS5maW5hbmNlLnYxLkZpbmFuY2lhbFRyYW5zYWN0aW9uUhJyZWNlbnRUcmFuc2FjdGlvbnMi\
+    ZgofQmF0Y2hHZXRBY2NvdW50QWN0aXZpdHlSZXNwb25zZRJDCgphY3Rpdml0aWVzGAEgAygLMiMucXVhbnR1bS5maW5hbmNlLnYx\
+    LkFjY291bnRBY3Rpdml0eVIKYWN0aXZpdGllcyJoChNDcmVhdGVUYXJpZmZSZXF1ZXN0EjIKBnRhcmlmZhgBIAEoCzIaLnF1YW50\
+    dW0uZmluYW5jZS52MS5UYXJpZmZSBnRhcmlmZhIdCgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiSgoUQ3JlYXRlVGFyaWZm\
+    UmVzcG9uc2USMgoGdGFyaWZmGAEgASgLMhoucXVhbnR1bS5maW5hbmNlLnYxLlRhcmlmZlIGdGFyaWZmIi8KEEdldFRhcmlmZlJl\
+    cXVlc3QSGwoJdGFyaWZmX2lkGAEgASgJUgh0YXJpZmZJZCJHChFHZXRUYXJpZmZSZXNwb25zZRIyCgZ0YXJpZmYYASABKAsyGi5x\
+    dWFudHVtLmZpbmFuY2UudjEuVGFyaWZmUgZ0YXJpZmYi5AEKEkxpc3RUYXJpZmZzUmVxdWVzdBJACgxlZmZlY3RpdmVfb24YASAB\
+    KAsyHS5xdWFudHVtLnR5cGUudjEuQ2FsZW5kYXJEYXRlUgtlZmZlY3RpdmVPbhI4Cgljb21tb2RpdHkYAiABKA4yGi5xdWFudHVt\
+    LnR5cGUudjEuQ29tbW9kaXR5Ugljb21tb2RpdHkSFgoGZmlsdGVyGAMgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAQgASgFUghw\
+    YWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4icwoTTGlzdFRhcmlmZnNSZXNwb25zZRI0Cgd0YXJpZmZzGAEg\
+    AygLMhoucXVhbnR1bS5maW5hbmNlLnYxLlRhcmlmZlIHdGFyaWZmcxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdl\
+    VG9rZW4i+AEKFENhbGN1bGF0ZUJpbGxSZXF1ZXN0Eh0KCXRhcmlmZl9pZBgBIAEoCUgAUgh0YXJpZmZJZBI0CgZ0YXJpZmYYAiAB\
+    KAsyGi5xdWFudHVtLmZpbmFuY2UudjEuVGFyaWZmSABSBnRhcmlmZhJBCg5iaWxsaW5nX3BlcmlvZBgDIAEoCzIaLnF1YW50dW0u\
+    dHlwZS52MS5EYXRlUmFuZ2VSDWJpbGxpbmdQZXJpb2QSNwoFdXNhZ2UYBCADKAsyIS5xdWFudHVtLmZpbmFuY2UudjEuVXNhZ2VJ\
+    bnRlcnZhbFIFdXNhZ2VCDwoNdGFyaWZmX3NvdXJjZSLIAQoVQ2FsY3VsYXRlQmlsbFJlc3BvbnNlEj8KCmxpbmVfaXRlbXMYASAD\
+    KAsyIC5xdWFudHVtLmZpbmFuY2UudjEuQmlsbExpbmVJdGVtUglsaW5lSXRlbXMSLAoFdG90YWwYAiABKAsyFi5xdWFudHVtLnR5\
+    cGUudjEuTW9uZXlSBXRvdGFsEkAKC3RvdGFsX3VzYWdlGAMgASgLMh8ucXVhbnR1bS50eXBlLnYxLkVuZXJneVF1YW50aXR5Ugp0\
+    b3RhbFVzYWdlIvACChBJc3N1ZUJpbGxSZXF1ZXN0Eh0KCmFjY291bnRfaWQYASABKAlSCWFjY291bnRJZBJLChByZWd1bGF0b3J5\
+    X3Njb3BlGAIgASgOMiAucXVhbnR1bS50eXBlLnYxLlJlZ3VsYXRvcnlTY29wZVIPcmVndWxhdG9yeVNjb3BlEhsKCXRhcmlmZl9p\
+    ZBgDIAEoCVIIdGFyaWZmSWQSQQoOYmlsbGluZ19wZXJpb2QYBCABKAsyGi5xdWFudHVtLnR5cGUudjEuRGF0ZVJhbmdlUg1iaWxs\
+    aW5nUGVyaW9kEjcKBXVzYWdlGAUgAygLMiEucXVhbnR1bS5maW5hbmNlLnYxLlVzYWdlSW50ZXJ2YWxSBXVzYWdlEjgKCGR1ZV9k\
+    YXRlGAYgASgLMh0ucXVhbnR1bS50eXBlLnYxLkNhbGVuZGFyRGF0ZVIHZHVlRGF0ZRIdCgpyZXF1ZXN0X2lkGAcgASgJUglyZXF1\
+    ZXN0SWQiQQoRSXNzdWVCaWxsUmVzcG9uc2USLAoEYmlsbBgBIAEoCzIYLnF1YW50dW0uZmluYW5jZS52MS5CaWxsUgRiaWxsIikK\
+    DkdldEJpbGxSZXF1ZXN0EhcKB2JpbGxfaWQYASABKAlSBmJpbGxJZCI/Cg9HZXRCaWxsUmVzcG9uc2USLAoEYmlsbBgBIAEoCzIY\
+    LnF1YW50dW0uZmluYW5jZS52MS5CaWxsUgRiaWxsIm0KEExpc3RCaWxsc1JlcXVlc3QSHQoKYWNjb3VudF9pZBgBIAEoCVIJYWNj\
+    b3VudElkEhsKCXBhZ2Vfc2l6ZRgCIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgDIAEoCVIJcGFnZVRva2VuImsKEUxpc3RC\
+    aWxsc1Jlc3BvbnNlEi4KBWJpbGxzGAEgAygLMhgucXVhbnR1bS5maW5hbmNlLnYxLkJpbGxSBWJpbGxzEiYKD25leHRfcGFnZV90\
+    b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJ8Ch1DcmVhdGVSZWd1bGF0b3J5RmlsaW5nUmVxdWVzdBI8CgZmaWxpbmcYASABKAsy\
+    JC5xdWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nEh0KCnJlcXVlc3RfaWQYAiABKAlSCXJlcXVlc3RJ\
+    ZCJeCh5DcmVhdGVSZWd1bGF0b3J5RmlsaW5nUmVzcG9uc2USPAoGZmlsaW5nGAEgASgLMiQucXVhbnR1bS5maW5hbmNlLnYxLlJl\
+    Z3VsYXRvcnlGaWxpbmdSBmZpbGluZyI5ChpHZXRSZWd1bGF0b3J5RmlsaW5nUmVxdWVzdBIbCglmaWxpbmdfaWQYASABKAlSCGZp\
+    bGluZ0lkIlsKG0dldFJlZ3VsYXRvcnlGaWxpbmdSZXNwb25zZRI8CgZmaWxpbmcYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEu\
+    UmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nIp8CChxMaXN0UmVndWxhdG9yeUZpbGluZ3NSZXF1ZXN0Ej8KC2ZpbGluZ190eXBlGAEg\
+    ASgOMh4ucXVhbnR1bS5maW5hbmNlLnYxLkZpbGluZ1R5cGVSCmZpbGluZ1R5cGUSOAoGc3RhdHVzGAIgASgOMiAucXVhbnR1bS5m\
+    aW5hbmNlLnYxLkZpbGluZ1N0YXR1c1IGc3RhdHVzEjAKFGNvbXBsaWFuY2VfcmVjb3JkX2lkGAMgASgJUhJjb21wbGlhbmNlUmVj\
+    b3JkSWQSFgoGZmlsdGVyGAQgASgJUgZmaWx0ZXISGwoJcGFnZV9zaXplGAUgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAYg\
+    ASgJUglwYWdlVG9rZW4ihwEKHUxpc3RSZWd1bGF0b3J5RmlsaW5nc1Jlc3BvbnNlEj4KB2ZpbGluZ3MYASADKAsyJC5xdWFudHVt\
+    LmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IHZmlsaW5ncxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9r\
+    ZW4iwQEKHVRyYW5zaXRpb25GaWxpbmdTdGF0dXNSZXF1ZXN0EhsKCWZpbGluZ19pZBgBIAEoCVIIZmlsaW5nSWQSPQoJdG9fc3Rh\
+    dHVzGAIgASgOMiAucXVhbnR1bS5maW5hbmNlLnYxLkZpbGluZ1N0YXR1c1IIdG9TdGF0dXMSRAoOZWZmZWN0aXZlX2RhdGUYAyAB\
+    KAsyHS5xdWFudHVtLnR5cGUudjEuQ2FsZW5kYXJEYXRlUg1lZmZlY3RpdmVEYXRlIl4KHlRyYW5zaXRpb25GaWxpbmdTdGF0dXNS\
+    ZXNwb25zZRI8CgZmaWxpbmcYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nInwKHUNy\
+    ZWF0ZUNvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0EjwKBnJlY29yZBgBIAEoCzIkLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNl\
+    UmVjb3JkUgZyZWNvcmQSHQoKcmVxdWVzdF9pZBgCIAEoCVIJcmVxdWVzdElkIl4KHkNyZWF0ZUNvbXBsaWFuY2VSZWNvcmRSZXNw\
+    b25zZRI8CgZyZWNvcmQYASABKAsyJC5xdWFudHVtLmZpbmFuY2UudjEuQ29tcGxpYW5jZVJlY29yZFIGcmVjb3JkIk4KGkdldENv\
+    bXBsaWFuY2VSZWNvcmRSZXF1ZXN0EjAKFGNvbXBsaWFuY2VfcmVjb3JkX2lkGAEgASgJUhJjb21wbGlhbmNlUmVjb3JkSWQiWwob\
+    R2V0Q29tcGxpYW5jZVJlY29yZFJlc3BvbnNlEjwKBnJlY29yZBgBIAEoCzIkLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNl\
+    UmVjb3JkUgZyZWNvcmQimgEKHVVwZGF0ZUNvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0EjwKBnJlY29yZBgBIAEoCzIkLnF1YW50dW0u\
+    ZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgZyZWNvcmQSOwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYu\
+    RmllbGRNYXNrUgp1cGRhdGVNYXNrIl4KHlVwZGF0ZUNvbXBsaWFuY2VSZWNvcmRSZXNwb25zZRI8CgZyZWNvcmQYASABKAsyJC5x\
+    dWFudHVtLmZpbmFuY2UudjEuQ29tcGxpYW5jZVJlY29yZFIGcmVjb3JkItABChxMaXN0Q29tcGxpYW5jZVJlY29yZHNSZXF1ZXN0\
+    EhsKCWZpbGluZ19pZBgBIAEoCVIIZmlsaW5nSWQSPwoHb3V0Y29tZRgCIAEoDjIlLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlh\
+    bmNlT3V0Y29tZVIHb3V0Y29tZRIWCgZmaWx0ZXIYAyABKAlSBmZpbHRlchIbCglwYWdlX3NpemUYBCABKAVSCHBhZ2VTaXplEh0K\
+    CnBhZ2VfdG9rZW4YBSABKAlSCXBhZ2VUb2tlbiKHAQodTGlzdENvbXBsaWFuY2VSZWNvcmRzUmVzcG9uc2USPgoHcmVjb3JkcxgB\
+    IAMoCzIkLnF1YW50dW0uZmluYW5jZS52MS5Db21wbGlhbmNlUmVjb3JkUgdyZWNvcmRzEiYKD25leHRfcGFnZV90b2tlbhgCIAEo\
+    CVINbmV4dFBhZ2VUb2tlbiJsChtMaW5rQ29tcGxpYW5jZVJlY29yZFJlcXVlc3QSGwoJZmlsaW5nX2lkGAEgASgJUghmaWxpbmdJ\
+    ZBIwChRjb21wbGlhbmNlX3JlY29yZF9pZBgCIAEoCVISY29tcGxpYW5jZVJlY29yZElkIpoBChxMaW5rQ29tcGxpYW5jZVJlY29y\
+    ZFJlc3BvbnNlEjwKBmZpbGluZxgBIAEoCzIkLnF1YW50dW0uZmluYW5jZS52MS5SZWd1bGF0b3J5RmlsaW5nUgZmaWxpbmcSPAoG\
+    cmVjb3JkGAIgASgLMiQucXVhbnR1bS5maW5hbmNlLnYxLkNvbXBsaWFuY2VSZWNvcmRSBnJlY29yZCJuCh1VbmxpbmtDb21wbGlh\
+    bmNlUmVjb3JkUmVxdWVzdBIbCglmaWxpbmdfaWQYASABKAlSCGZpbGluZ0lkEjAKFGNvbXBsaWFuY2VfcmVjb3JkX2lkGAIgASgJ\
+    UhJjb21wbGlhbmNlUmVjb3JkSWQinAEKHlVubGlua0NvbXBsaWFuY2VSZWNvcmRSZXNwb25zZRI8CgZmaWxpbmcYASABKAsyJC5x\
+    dWFudHVtLmZpbmFuY2UudjEuUmVndWxhdG9yeUZpbGluZ1IGZmlsaW5nEjwKBnJlY29yZBgCIAEoCzIkLnF1YW50dW0uZmluYW5j\
+    ZS52MS5Db21wbGlhbmNlUmVjb3JkUgZyZWNvcmQigAEKG1JlY29yZENvc3RBbGxvY2F0aW9uUmVxdWVzdBJCCgphbGxvY2F0aW9u\
+    GAEgASgLMiIucXVhbnR1bS5maW5hbmNlLnYxLkNvc3RBbGxvY2F0aW9uUgphbGxvY2F0aW9uEh0KCnJlcXVlc3RfaWQYAiABKAlS\
+    CXJlcXVlc3RJZCJiChxSZWNvcmRDb3N0QWxsb2NhdGlvblJlc3BvbnNlEkIKCmFsbG9jYXRpb24YASABKAsyIi5xdWFudHVtLmZp\
+    bmFuY2UudjEuQ29zdEFsbG9jYXRpb25SCmFsbG9jYXRpb24isAEKGkxpc3RDb3N0QWxsb2NhdGlvbnNSZXF1ZXN0EjkKBnBlcmlv\
+    ZBgBIAEoCzIhLnF1YW50dW0udHlwZS52MS5BY2NvdW50aW5nUGVyaW9kUgZwZXJpb2QSGwoJY29zdF9wb29sGAIgASgJUghjb3N0\
+    UG9vbBIbCglwYWdlX3NpemUYAyABKAVSCHBhZ2VTaXplEh0KCnBhZ2VfdG9rZW4YBCABKAlSCXBhZ2VUb2tlbiKLAQobTGlzdENv\
+    c3RBbGxvY2F0aW9uc1Jlc3BvbnNlEkQKC2FsbG9jYXRpb25zGAEgAygLMiIucXVhbnR1bS5maW5hbmNlLnYxLkNvc3RBbGxvY2F0\
+    aW9uUgthbGxvY2F0aW9ucxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iWwoeR2V0Q29zdEFsbG9jYXRp\
+    b25SZXBvcnRSZXF1ZXN0EjkKBnBlcmlvZBgBIAEoCzIhLnF1YW50dW0udHlwZS52MS5BY2NvdW50aW5nUGVyaW9kUgZwZXJpb2Qi\
+    4gIKH0dldENvc3RBbGxvY2F0aW9uUmVwb3J0UmVzcG9uc2USOQoGcGVyaW9kGAEgASgLMiEucXVhbnR1bS50eXBlLnYxLkFjY291\
+    bnRpbmdQZXJpb2RSBnBlcmlvZBJECgthbGxvY2F0aW9ucxgCIAMoCzIiLnF1YW50dW0uZmluYW5jZS52MS5Db3N0QWxsb2NhdGlv\
+    blILYWxsb2NhdGlvbnMSNQoKdG90YWxfcG9vbBgDIAEoCzIWLnF1YW50dW0udHlwZS52MS5Nb25leVIJdG90YWxQb29sEj8KD3Rv\
+    dGFsX3JlZ3VsYXRlZBgEIAEoCzIWLnF1YW50dW0udHlwZS52MS5Nb25leVIOdG90YWxSZWd1bGF0ZWQSRgoTdG90YWxfbm9uX3Jl\
+    Z3VsYXRlZBgFIAEoCzIWLnF1YW50dW0udHlwZS52MS5Nb25leVIRdG90YWxOb25SZWd1bGF0ZWQieQoXUmVjb3JkQnVkZ2V0TGlu\
+    ZVJlcXVlc3QSPwoLYnVkZ2V0X2xpbmUYASABKAsyHi5xdWFudHVtLmZpbmFuY2UudjEuQnVkZ2V0TGluZVIKYnVkZ2V0TGluZRId\
+    CgpyZXF1ZXN0X2lkGAIgASgJUglyZXF1ZXN0SWQiWwoYUmVjb3JkQnVkZ2V0TGluZVJlc3BvbnNlEj8KC2J1ZGdldF9saW5lGAEg\
+    ASgLMh4ucXVhbnR1bS5maW5hbmNlLnYxLkJ1ZGdldExpbmVSCmJ1ZGdldExpbmUi0wEKFkxpc3RCdWRnZXRMaW5lc1JlcXVlc3QS\
+    OQoGcGVyaW9kGAEgASgLMiEucXVhbnR1bS50eXBlLnYxLkFjY291bnRpbmdQZXJpb2RSBnBlcmlvZBJCCg1idXNpbmVzc191bml0\
+    GAIgASgOMh0ucXVhbnR1bS50eXBlLnYxLkJ1c2luZXNzVW5pdFIMYnVzaW5lc3NVbml0EhsKCXBhZ2Vfc2l6ZRgDIAEoBVIIcGFn\
+    ZVNpemUSHQoKcGFnZV90b2tlbhgEIAEoCVIJcGFnZVRva2VuIoQBChdMaXN0QnVkZ2V0TGluZXNSZXNwb25zZRJBCgxidWRnZXRf\
+    bGluZXMYASADKAsyHi5xdWFudHVtLmZpbmFuY2UudjEuQnVkZ2V0TGluZVILYnVkZ2V0TGluZXMSJgoPbmV4dF9wYWdlX3Rva2Vu\
+    GAIgASgJUg1uZXh0UGFnZVRva2VuIpUBChRDb21wYXJlQnVkZ2V0UmVxdWVzdBI5CgZwZXJpb2QYASABKAsyIS5xdWFudHVtLnR5\
+    cGUudjEuQWNjb3VudGluZ1BlcmlvZFIGcGVyaW9kEkIKDWJ1c2luZXNzX3VuaXQYAiABKA4yHS5xdWFudHVtLnR5cGUudjEuQnVz\
+    aW5lc3NVbml0UgxidXNpbmVzc1VuaXQixgEKFUNvbXBhcmVCdWRnZXRSZXNwb25zZRI5CgZwZXJpb2QYASABKAsyIS5xdWFudHVt\
+    LnR5cGUudjEuQWNjb3VudGluZ1BlcmlvZFIGcGVyaW9kEjgKBWxpbmVzGAIgAygLMiIucXVhbnR1bS5maW5hbmNlLnYxLkJ1ZGdl\
+    dFZhcmlhbmNlUgVsaW5lcxI4CgV0b3RhbBgDIAEoCzIiLnF1YW50dW0uZmluYW5jZS52MS5CdWRnZXRWYXJpYW5jZVIFdG90YWwy\
+    zxkKDkZpbmFuY2VTZXJ2aWNlEmoKD1Bvc3RUcmFuc2FjdGlvbhIqLnF1YW50dW0uZmluYW5jZS52MS5Qb3N0VHJhbnNhY3Rpb25S\
+    ZXF1ZXN0GisucXVhbnR1bS5maW5hbmNlLnYxLlBvc3RUcmFuc2FjdGlvblJlc3BvbnNlEmcKDkdldFRyYW5zYWN0aW9uEikucXVh\
+    bnR1bS5maW5hbmNlLnYxLkdldFRyYW5zYWN0aW9uUmVxdWVzdBoqLnF1YW50dW0uZmluYW5jZS52MS5HZXRUcmFuc2FjdGlvblJl\
+    c3BvbnNlEm0KEExpc3RUcmFuc2FjdGlvbnMSKy5xdWFudHVtLmZpbmFuY2UudjEuTGlzdFRyYW5zYWN0aW9uc1JlcXVlc3QaLC5x\
+    dWFudHVtLmZpbmFuY2UudjEuTGlzdFRyYW5zYWN0aW9uc1Jlc3BvbnNlElsKCkdldEJhbGFuY2USJS5xdWFudHVtLmZpbmFuY2Uu\
+    djEuR2V0QmFsYW5jZVJlcXVlc3QaJi5xdWFudHVtLmZpbmFuY2UudjEuR2V0QmFsYW5jZVJlc3BvbnNlEoIBChdCYXRjaEdldEFj\
+    Y291bnRBY3Rpdml0eRIyLnF1YW50dW0uZmluYW5jZS52MS5CYXRjaEdldEFjY291bnRBY3Rpdml0eVJlcXVlc3QaMy5xdWFudHVt\
+    LmZpbmFuY2UudjEuQmF0Y2hHZXRBY2NvdW50QWN0aXZpdHlSZXNwb25zZRJhCgxDcmVhdGVUYXJpZmYSJy5xdWFudHVtLmZpbmFu\
+    Y2UudjEuQ3JlYXRlVGFyaWZmUmVxdWVzdBooLnF1YW50dW0uZmluYW5jZS52MS5DcmVhdGVUYXJpZmZSZXNwb25zZRJYCglHZXRU\
+    YXJpZmYSJC5xdWFudHVtLmZpbmFuY2UudjEuR2V0VGFyaWZmUmVxdWVzdBolLnF1YW50dW0uZmluYW5jZS52MS5HZXRUYXJpZmZS\
+    ZXNwb25zZRJeCgtMaXN0VGFyaWZmcxImLnF1YW50dW0uZmluYW5jZS52MS5MaXN0VGFyaWZmc1JlcXVlc3QaJy5xdWFudHVtLmZp\
+    bmFuY2UudjEuTGlzdFRhcmlmZnNSZXNwb25zZRJkCg1DYWxjdWxhdGVCaWxsEigucXVhbnR1bS5maW5hbmNlLnYxLkNhbGN1bGF0\
+    ZUJpbGxSZXF1ZXN0GikucXVhbnR1bS5maW5hbmNlLnYxLkNhbGN1bGF0ZUJpbGxSZXNwb25zZRJYCglJc3N1ZUJpbGwSJC5xdWFu\
+    dHVtLmZpbmFuY2UudjEuSXNzdWVCaWxsUmVxdWVzdBolLnF1YW50dW0uZmluYW5jZS52MS5Jc3N1ZUJpbGxSZXNwb25zZRJSCgdH\
+    ZXRCaWxsEiIucXVhbnR1bS5maW5hbmNlLnYxLkdldEJpbGxSZXF1ZXN0GiMucXVhbnR1bS5maW5hbmNlLnYxLkdldEJpbGxSZXNw\
+    b25zZRJYCglMaXN0QmlsbHMSJC5xdWFudHVtLmZpbmFuY2UudjEuTGlzdEJpbGxzUmVxdWVzdBolLnF1YW50dW0uZmluYW5jZS52\
+    MS5MaXN0QmlsbHNSZXNwb25zZRJ/ChZDcmVhdGVSZWd1bGF0b3J5RmlsaW5nEjEucXVhbnR1bS5maW5hbmNlLnYxLkNyZWF0ZVJl\
+    Z3VsYXRvcnlGaWxpbmdSZXF1ZXN0GjIucXVhbnR1bS5maW5hbmNlLnYxLkNyZWF0ZVJlZ3VsYXRvcnlGaWxpbmdSZXNwb25zZRJ2\
+    ChNHZXRSZWd1bGF0b3J5RmlsaW5nEi4ucXVhbnR1bS5maW5hbmNlLnYxLkdldFJlZ3VsYXRvcnlGaWxpbmdSZXF1ZXN0Gi8ucXVh\
+    bnR1bS5maW5hbmNlLnYxLkdldFJlZ3VsYXRvcnlGaWxpbmdSZXNwb25zZRJ8ChVMaXN0UmVndWxhdG9yeUZpbGluZ3MSMC5xdWFu\
+    dHVtLmZpbmFuY2UudjEuTGlzdFJlZ3VsYXRvcnlGaWxpbmdzUmVxdWVzdBoxLnF1YW50dW0uZmluYW5jZS52MS5MaXN0UmVndWxh\
+    dG9yeUZpbGluZ3NSZXNwb25zZRJ/ChZUcmFuc2l0aW9uRmlsaW5nU3RhdHVzEjEucXVhbnR1bS5maW5hbmNlLnYxLlRyYW5zaXRp\
+    b25GaWxpbmdTdGF0dXNSZXF1ZXN0GjIucXVhbnR1bS5maW5hbmNlLnYxLlRyYW5zaXRpb25GaWxpbmdTdGF0dXNSZXNwb25zZRJ/\
+    ChZDcmVhdGVDb21wbGlhbmNlUmVjb3JkEjEucXVhbnR1bS5maW5hbmNlLnYxLkNyZWF0ZUNvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0\
+    GjIucXVhbnR1bS5maW5hbmNlLnYxLkNyZWF0ZUNvbXBsaWFuY2VSZWNvcmRSZXNwb25zZRJ2ChNHZXRDb21wbGlhbmNlUmVjb3Jk\
+    Ei4ucXVhbnR1bS5maW5hbmNlLnYxLkdldENvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0Gi8ucXVhbnR1bS5maW5hbmNlLnYxLkdldENv\
+    bXBsaWFuY2VSZWNvcmRSZXNwb25zZRJ/ChZVcGRhdGVDb21wbGlhbmNlUmVjb3JkEjEucXVhbnR1bS5maW5hbmNlLnYxLlVwZGF0\
+    ZUNvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0GjIucXVhbnR1bS5maW5hbmNlLnYxLlVwZGF0ZUNvbXBsaWFuY2VSZWNvcmRSZXNwb25z\
+    ZRJ8ChVMaXN0Q29tcGxpYW5jZVJlY29yZHMSMC5xdWFudHVtLmZpbmFuY2UudjEuTGlzdENvbXBsaWFuY2VSZWNvcmRzUmVxdWVz\
+    dBoxLnF1YW50dW0uZmluYW5jZS52MS5MaXN0Q29tcGxpYW5jZVJlY29yZHNSZXNwb25zZRJ5ChRMaW5rQ29tcGxpYW5jZVJlY29y\
+    ZBIvLnF1YW50dW0uZmluYW5jZS52MS5MaW5rQ29tcGxpYW5jZVJlY29yZFJlcXVlc3QaMC5xdWFudHVtLmZpbmFuY2UudjEuTGlu\
+    a0NvbXBsaWFuY2VSZWNvcmRSZXNwb25zZRJ/ChZVbmxpbmtDb21wbGlhbmNlUmVjb3JkEjEucXVhbnR1bS5maW5hbmNlLnYxLlVu\
+    bGlua0NvbXBsaWFuY2VSZWNvcmRSZXF1ZXN0GjIucXVhbnR1bS5maW5hbmNlLnYxLlVubGlua0NvbXBsaWFuY2VSZWNvcmRSZXNw\
+    b25zZRJ5ChRSZWNvcmRDb3N0QWxsb2NhdGlvbhIvLnF1YW50dW0uZmluYW5jZS52MS5SZWNvcmRDb3N0QWxsb2NhdGlvblJlcXVl\
+    c3QaMC5xdWFudHVtLmZpbmFuY2UudjEuUmVjb3JkQ29zdEFsbG9jYXRpb25SZXNwb25zZRJ2ChNMaXN0Q29zdEFsbG9jYXRpb25z\
+    Ei4ucXVhbnR1bS5maW5hbmNlLnYxLkxpc3RDb3N0QWxsb2NhdGlvbnNSZXF1ZXN0Gi8ucXVhbnR1bS5maW5hbmNlLnYxLkxpc3RD\
+    b3N0QWxsb2NhdGlvbnNSZXNwb25zZRKCAQoXR2V0Q29zdEFsbG9jYXRpb25SZXBvcnQSMi5xdWFudHVtLmZpbmFuY2UudjEuR2V0\
+    Q29zdEFsbG9jYXRpb25SZXBvcnRSZXF1ZXN0GjMucXVhbnR1bS5maW5hbmNlLnYxLkdldENvc3RBbGxvY2F0aW9uUmVwb3J0UmVz\
+    cG9uc2USbQoQUmVjb3JkQnVkZ2V0TGluZRIrLnF1YW50dW0uZmluYW5jZS52MS5SZWNvcmRCdWRnZXRMaW5lUmVxdWVzdBosLnF1\
+    YW50dW0uZmluYW5jZS52MS5SZWNvcmRCdWRnZXRMaW5lUmVzcG9uc2USagoPTGlzdEJ1ZGdldExpbmVzEioucXVhbnR1bS5maW5h\
+    bmNlLnYxLkxpc3RCdWRnZXRMaW5lc1JlcXVlc3QaKy5xdWFudHVtLmZpbmFuY2UudjEuTGlzdEJ1ZGdldExpbmVzUmVzcG9uc2US\
+    ZAoNQ29tcGFyZUJ1ZGdldBIoLnF1YW50dW0uZmluYW5jZS52MS5Db21wYXJlQnVkZ2V0UmVxdWVzdBopLnF1YW50dW0uZmluYW5j\
+    ZS52MS5Db21wYXJlQnVkZ2V0UmVzcG9uc2USZwoQTGlzdEF1ZGl0UmVjb3JkcxIoLnF1YW50dW0udHlwZS52MS5MaXN0QXVkaXRS\
+    ZWNvcmRzUmVxdWVzdBopLnF1YW50dW0udHlwZS52MS5MaXN0QXVkaXRSZWNvcmRzUmVzcG9uc2ViBnByb3RvMw==
     """
 )

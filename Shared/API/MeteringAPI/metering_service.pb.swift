@@ -215,6 +215,62 @@ public struct GetConsumptionProfileResponse: ProtoJSONMessage {
     public init() {}
 }
 
+/// Request for BatchGetConsumptionProfiles. Exactly one of premise_ids and meter_point_ids is set.
+public struct BatchGetConsumptionProfilesRequest: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.metering.v1.BatchGetConsumptionProfilesRequest"
+
+    /// Every meter point at these premises (PRM-, 1 to 100; a repeated id counts once); unknown
+    /// premises simply have none.
+    public var premiseIDs: [String] = []
+
+    /// These meter points (MTR-, 1 to 100; a repeated id is answered once); an unknown one is
+    /// NOT_FOUND for the whole call.
+    public var meterPointIDs: [String] = []
+
+    /// As in GetConsumptionProfileRequest; required.
+    public var timeRange: QuantumTypes.TimeRange? = nil
+
+    /// As in GetConsumptionProfileRequest; required.
+    public var bucketSize: BucketSize = .init()
+
+    /// As in GetConsumptionProfileRequest: IANA time zone for DAY and MONTH buckets; empty = each meter point's.
+    public var timeZone: String = ""
+
+    public init() {}
+}
+
+/// One meter point's part of BatchGetConsumptionProfilesResponse.
+public struct MeterPointConsumption: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.metering.v1.MeterPointConsumption"
+
+    /// The meter point.
+    public var meterPoint: MeterPoint? = nil
+
+    /// gRPC status code of this meter point's profile: 0 = OK; 7 = PERMISSION_DENIED (separation
+    /// policy, the message names the rule); other codes as GetConsumptionProfile would answer them.
+    public var statusCode: Int32 = 0
+
+    /// Why, when status_code is not 0.
+    public var statusMessage: String = ""
+
+    /// As GetConsumptionProfile(meter_point_id, same range and buckets) answers it; unset when
+    /// status_code is not 0.
+    public var profile: ConsumptionProfile? = nil
+
+    public init() {}
+}
+
+/// Response of BatchGetConsumptionProfiles. More than 1000 matching meter points is
+/// INVALID_ARGUMENT (ask for fewer premises).
+public struct BatchGetConsumptionProfilesResponse: ProtoJSONMessage {
+    public static let protoMessageName = "quantum.metering.v1.BatchGetConsumptionProfilesResponse"
+
+    /// By premise (in request order) then meter_point_id; or in meter_point_ids order.
+    public var meterPoints: [MeterPointConsumption] = []
+
+    public init() {}
+}
+
 /// Request for GetLatestReading.
 public struct GetLatestReadingRequest: ProtoJSONMessage {
     public static let protoMessageName = "quantum.metering.v1.GetLatestReadingRequest"
@@ -1128,6 +1184,175 @@ extension GetConsumptionProfileResponse {
     }
 }
 
+extension BatchGetConsumptionProfilesRequest {
+    package init(c: UnsafePointer<Quantum__Metering__V1__BatchGetConsumptionProfilesRequest>) {
+        self.init()
+        self.premiseIDs = CConvert.pointerArray(c.pointee.n_premise_ids, c.pointee.premise_ids) { CConvert.string($0) }
+        self.meterPointIDs = CConvert.pointerArray(c.pointee.n_meter_point_ids, c.pointee.meter_point_ids) { CConvert.string($0) }
+        self.timeRange = c.pointee.time_range.map { QuantumTypes.TimeRange(c: $0) }
+        self.bucketSize = BucketSize(rawValue: Int32(truncatingIfNeeded: c.pointee.bucket_size.rawValue))
+        self.timeZone = CConvert.string(c.pointee.time_zone)
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Metering__V1__BatchGetConsumptionProfilesRequest> {
+        let c = arena.allocate(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest.self)
+        quantum__metering__v1__batch_get_consumption_profiles_request__init(c)
+        c.pointee.n_premise_ids = self.premiseIDs.count
+        c.pointee.premise_ids = arena.pointerArray(self.premiseIDs) { arena.cString($0) }
+        c.pointee.n_meter_point_ids = self.meterPointIDs.count
+        c.pointee.meter_point_ids = arena.pointerArray(self.meterPointIDs) { arena.cString($0) }
+        if let value = self.timeRange { c.pointee.time_range = value.lower(into: arena) }
+        c.pointee.bucket_size = .init(rawValue: .init(truncatingIfNeeded: self.bucketSize.rawValue))
+        if !self.timeZone.isEmpty { c.pointee.time_zone = arena.cString(self.timeZone) }
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Metering__V1__BatchGetConsumptionProfilesRequest.self, initializer: quantum__metering__v1__batch_get_consumption_profiles_request__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Metering__V1__BatchGetConsumptionProfilesRequest.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if !self.premiseIDs.isEmpty { object.add("premiseIds", .array(self.premiseIDs.map { ProtoJSON.string($0) })) }
+        if !self.meterPointIDs.isEmpty { object.add("meterPointIds", .array(self.meterPointIDs.map { ProtoJSON.string($0) })) }
+        if let value = self.timeRange { object.add("timeRange", value.protoJSONValue()) }
+        if self.bucketSize.rawValue != 0 { object.add("bucketSize", ProtoJSON.enumValue(self.bucketSize)) }
+        if !self.timeZone.isEmpty { object.add("timeZone", ProtoJSON.string(self.timeZone)) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "premiseIds", "premise_ids": self.premiseIDs = try ProtoJSON.array(value, field: "quantum.metering.v1.BatchGetConsumptionProfilesRequest.premise_ids").map { try ProtoJSON.string($0, field: "quantum.metering.v1.BatchGetConsumptionProfilesRequest.premise_ids") }
+            case "meterPointIds", "meter_point_ids": self.meterPointIDs = try ProtoJSON.array(value, field: "quantum.metering.v1.BatchGetConsumptionProfilesRequest.meter_point_ids").map { try ProtoJSON.string($0, field: "quantum.metering.v1.BatchGetConsumptionProfilesRequest.meter_point_ids") }
+            case "timeRange", "time_range": self.timeRange = try QuantumTypes.TimeRange(protoJSONValue: value)
+            case "bucketSize", "bucket_size": self.bucketSize = try ProtoJSON.enumValue(value, field: "quantum.metering.v1.BatchGetConsumptionProfilesRequest.bucket_size")
+            case "timeZone", "time_zone": self.timeZone = try ProtoJSON.string(value, field: "quantum.metering.v1.BatchGetConsumptionProfilesRequest.time_zone")
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension MeterPointConsumption {
+    package init(c: UnsafePointer<Quantum__Metering__V1__MeterPointConsumption>) {
+        self.init()
+        self.meterPoint = c.pointee.meter_point.map { MeterPoint(c: $0) }
+        self.statusCode = Int32(c.pointee.status_code)
+        self.statusMessage = CConvert.string(c.pointee.status_message)
+        self.profile = c.pointee.profile.map { ConsumptionProfile(c: $0) }
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Metering__V1__MeterPointConsumption> {
+        let c = arena.allocate(Quantum__Metering__V1__MeterPointConsumption.self)
+        quantum__metering__v1__meter_point_consumption__init(c)
+        if let value = self.meterPoint { c.pointee.meter_point = value.lower(into: arena) }
+        c.pointee.status_code = .init(self.statusCode)
+        if !self.statusMessage.isEmpty { c.pointee.status_message = arena.cString(self.statusMessage) }
+        if let value = self.profile { c.pointee.profile = value.lower(into: arena) }
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Metering__V1__MeterPointConsumption.self, initializer: quantum__metering__v1__meter_point_consumption__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Metering__V1__MeterPointConsumption.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if let value = self.meterPoint { object.add("meterPoint", value.protoJSONValue()) }
+        if self.statusCode != 0 { object.add("statusCode", ProtoJSON.int32(self.statusCode)) }
+        if !self.statusMessage.isEmpty { object.add("statusMessage", ProtoJSON.string(self.statusMessage)) }
+        if let value = self.profile { object.add("profile", value.protoJSONValue()) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "meterPoint", "meter_point": self.meterPoint = try MeterPoint(protoJSONValue: value)
+            case "statusCode", "status_code": self.statusCode = try ProtoJSON.int32(value, field: "quantum.metering.v1.MeterPointConsumption.status_code")
+            case "statusMessage", "status_message": self.statusMessage = try ProtoJSON.string(value, field: "quantum.metering.v1.MeterPointConsumption.status_message")
+            case "profile": self.profile = try ConsumptionProfile(protoJSONValue: value)
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
+extension BatchGetConsumptionProfilesResponse {
+    package init(c: UnsafePointer<Quantum__Metering__V1__BatchGetConsumptionProfilesResponse>) {
+        self.init()
+        self.meterPoints = CConvert.pointerArray(c.pointee.n_meter_points, c.pointee.meter_points) { MeterPointConsumption(c: $0) }
+    }
+
+    package func lower(into arena: CArena) -> UnsafeMutablePointer<Quantum__Metering__V1__BatchGetConsumptionProfilesResponse> {
+        let c = arena.allocate(Quantum__Metering__V1__BatchGetConsumptionProfilesResponse.self)
+        quantum__metering__v1__batch_get_consumption_profiles_response__init(c)
+        c.pointee.n_meter_points = self.meterPoints.count
+        c.pointee.meter_points = arena.pointerArray(self.meterPoints) { $0.lower(into: arena) }
+        return c
+    }
+
+    /// protoc-c's descriptor of the C struct.
+    private static let cDescriptor = CMessageDescriptor(of: Quantum__Metering__V1__BatchGetConsumptionProfilesResponse.self, initializer: quantum__metering__v1__batch_get_consumption_profiles_response__init)
+
+    public init(protobufBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try ProtobufC.decode(Self.cDescriptor, as: Quantum__Metering__V1__BatchGetConsumptionProfilesResponse.self, messageName: Self.protoMessageName, bytes: bytes) { Self(c: $0) }
+    }
+
+    public func withProtobufEncoder<R>(
+        _ body: (_ size: Int, _ encode: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        let arena = CArena()
+        let c = lower(into: arena)
+        return try withExtendedLifetime(arena) { try ProtobufC.encode(ProtobufC.base(c), body) }
+    }
+
+    public func protoJSONValue() -> JSONValue {
+        var object = JSONObjectBuilder()
+        if !self.meterPoints.isEmpty { object.add("meterPoints", .array(self.meterPoints.map { $0.protoJSONValue() })) }
+        return object.value
+    }
+
+    public init(protoJSONValue json: JSONValue) throws {
+        self.init()
+        for (key, value) in try ProtoJSON.object(json, field: Self.protoMessageName) {
+            if case .null = value { continue }
+            switch key {
+            case "meterPoints", "meter_points": self.meterPoints = try ProtoJSON.array(value, field: "quantum.metering.v1.BatchGetConsumptionProfilesResponse.meter_points").map { try MeterPointConsumption(protoJSONValue: $0) }
+            default: throw ProtoJSONError.unknownField(message: Self.protoMessageName, field: key)
+            }
+        }
+    }
+}
+
 extension GetLatestReadingRequest {
     package init(c: UnsafePointer<Quantum__Metering__V1__GetLatestReadingRequest>) {
         self.init()
@@ -1703,6 +1928,10 @@ public enum MeteringServiceMethods {
     public static let streamReadings = MethodDescriptor(service: serviceName, method: "StreamReadings", kind: .serverStreaming)
     /// Aggregates consumption of a meter point or premise over a range into buckets.
     public static let getConsumptionProfile = MethodDescriptor(service: serviceName, method: "GetConsumptionProfile", kind: .unary)
+    /// The meter points at several premises (or several meter points) with each one's consumption
+    /// profile, in one call (for the gateway); each meter point carries its own status, so one the
+    /// caller may not read does not fail the others.
+    public static let batchGetConsumptionProfiles = MethodDescriptor(service: serviceName, method: "BatchGetConsumptionProfiles", kind: .unary)
     /// Gets the most recent reading of a meter point.
     public static let getLatestReading = MethodDescriptor(service: serviceName, method: "GetLatestReading", kind: .unary)
     /// Validates readings over a range: spikes above a multiple of the recent median, and gaps.
@@ -1716,7 +1945,7 @@ public enum MeteringServiceMethods {
     /// Lists this service's audit trail (corporate callers only, else PERMISSION_DENIED).
     public static let listAuditRecords = MethodDescriptor(service: serviceName, method: "ListAuditRecords", kind: .unary)
     /// Every method, in proto order.
-    public static let all: [MethodDescriptor] = [createMeterPoint, getMeterPoint, listMeterPoints, changeMeterPointStatus, ingestReadings, streamReadings, getConsumptionProfile, getLatestReading, validateReadings, editReading, recordDerTelemetry, listDerTelemetry, listAuditRecords]
+    public static let all: [MethodDescriptor] = [createMeterPoint, getMeterPoint, listMeterPoints, changeMeterPointStatus, ingestReadings, streamReadings, getConsumptionProfile, batchGetConsumptionProfiles, getLatestReading, validateReadings, editReading, recordDerTelemetry, listDerTelemetry, listAuditRecords]
 }
 
 /// Owns meter points, readings, profiles and DER telemetry.
@@ -1739,6 +1968,10 @@ public protocol MeteringServiceHandler: RPCService {
     func streamReadings(_ request: StreamReadingsRequest, writer: RPCWriter<StreamReadingsResponse>, context: ServerContext) async throws
     /// Aggregates consumption of a meter point or premise over a range into buckets.
     func getConsumptionProfile(_ request: GetConsumptionProfileRequest, context: ServerContext) async throws -> GetConsumptionProfileResponse
+    /// The meter points at several premises (or several meter points) with each one's consumption
+    /// profile, in one call (for the gateway); each meter point carries its own status, so one the
+    /// caller may not read does not fail the others.
+    func batchGetConsumptionProfiles(_ request: BatchGetConsumptionProfilesRequest, context: ServerContext) async throws -> BatchGetConsumptionProfilesResponse
     /// Gets the most recent reading of a meter point.
     func getLatestReading(_ request: GetLatestReadingRequest, context: ServerContext) async throws -> GetLatestReadingResponse
     /// Validates readings over a range: spikes above a multiple of the recent median, and gaps.
@@ -1765,6 +1998,7 @@ extension MeteringServiceHandler {
             MethodHandler<IngestReadingsRequest, IngestReadingsResponse>.clientStreaming(MeteringServiceMethods.ingestReadings) { requests, context in try await self.ingestReadings(requests, context: context) },
             MethodHandler<StreamReadingsRequest, StreamReadingsResponse>.serverStreaming(MeteringServiceMethods.streamReadings) { request, writer, context in try await self.streamReadings(request, writer: writer, context: context) },
             MethodHandler<GetConsumptionProfileRequest, GetConsumptionProfileResponse>.unary(MeteringServiceMethods.getConsumptionProfile) { request, context in try await self.getConsumptionProfile(request, context: context) },
+            MethodHandler<BatchGetConsumptionProfilesRequest, BatchGetConsumptionProfilesResponse>.unary(MeteringServiceMethods.batchGetConsumptionProfiles) { request, context in try await self.batchGetConsumptionProfiles(request, context: context) },
             MethodHandler<GetLatestReadingRequest, GetLatestReadingResponse>.unary(MeteringServiceMethods.getLatestReading) { request, context in try await self.getLatestReading(request, context: context) },
             MethodHandler<ValidateReadingsRequest, ValidateReadingsResponse>.unary(MeteringServiceMethods.validateReadings) { request, context in try await self.validateReadings(request, context: context) },
             MethodHandler<EditReadingRequest, EditReadingResponse>.unary(MeteringServiceMethods.editReading) { request, context in try await self.editReading(request, context: context) },
@@ -1824,6 +2058,13 @@ public struct MeteringServiceClient: Sendable {
         try await channel.unary(MeteringServiceMethods.getConsumptionProfile, request: request, options: options)
     }
 
+    /// The meter points at several premises (or several meter points) with each one's consumption
+    /// profile, in one call (for the gateway); each meter point carries its own status, so one the
+    /// caller may not read does not fail the others.
+    public func batchGetConsumptionProfiles(_ request: BatchGetConsumptionProfilesRequest, options: CallOptions = CallOptions()) async throws -> BatchGetConsumptionProfilesResponse {
+        try await channel.unary(MeteringServiceMethods.batchGetConsumptionProfiles, request: request, options: options)
+    }
+
     /// Gets the most recent reading of a meter point.
     public func getLatestReading(_ request: GetLatestReadingRequest, options: CallOptions = CallOptions()) async throws -> GetLatestReadingResponse {
         try await channel.unary(MeteringServiceMethods.getLatestReading, request: request, options: options)
@@ -1878,6 +2119,9 @@ let fileDescriptor_quantum_metering_v1_metering_service_proto = ProtoFileDescrip
         "quantum.metering.v1.StreamReadingsResponse",
         "quantum.metering.v1.GetConsumptionProfileRequest",
         "quantum.metering.v1.GetConsumptionProfileResponse",
+        "quantum.metering.v1.BatchGetConsumptionProfilesRequest",
+        "quantum.metering.v1.MeterPointConsumption",
+        "quantum.metering.v1.BatchGetConsumptionProfilesResponse",
         "quantum.metering.v1.GetLatestReadingRequest",
         "quantum.metering.v1.GetLatestReadingResponse",
         "quantum.metering.v1.ValidateReadingsRequest",
@@ -1896,6 +2140,7 @@ let fileDescriptor_quantum_metering_v1_metering_service_proto = ProtoFileDescrip
         "quantum.metering.v1.MeteringService.IngestReadings",
         "quantum.metering.v1.MeteringService.StreamReadings",
         "quantum.metering.v1.MeteringService.GetConsumptionProfile",
+        "quantum.metering.v1.MeteringService.BatchGetConsumptionProfiles",
         "quantum.metering.v1.MeteringService.GetLatestReading",
         "quantum.metering.v1.MeteringService.ValidateReadings",
         "quantum.metering.v1.MeteringService.EditReading",
@@ -1934,52 +2179,62 @@ let fileDescriptor_quantum_metering_v1_metering_service_proto = ProtoFileDescrip
     GAQgASgOMh8ucXVhbnR1bS5tZXRlcmluZy52MS5CdWNrZXRTaXplUgpidWNrZXRTaXplEjgKCWNvbW1vZGl0eRgFIAEoDjIaLnF1\
     YW50dW0udHlwZS52MS5Db21tb2RpdHlSCWNvbW1vZGl0eRIbCgl0aW1lX3pvbmUYBiABKAlSCHRpbWVab25lEhsKCWZpbGxfZ2Fw\
     cxgHIAEoCFIIZmlsbEdhcHNCCQoHc3ViamVjdCJiCh1HZXRDb25zdW1wdGlvblByb2ZpbGVSZXNwb25zZRJBCgdwcm9maWxlGAEg\
-    ASgLMicucXVhbnR1bS5tZXRlcmluZy52MS5Db25zdW1wdGlvblByb2ZpbGVSB3Byb2ZpbGUitAEKF0dldExhdGVzdFJlYWRpbmdS\
-    ZXF1ZXN0EiQKDm1ldGVyX3BvaW50X2lkGAEgASgJUgxtZXRlclBvaW50SWQSNAoEa2luZBgCIAEoDjIgLnF1YW50dW0ubWV0ZXJp\
-    bmcudjEuUmVhZGluZ0tpbmRSBGtpbmQSPQoHY2hhbm5lbBgDIAEoDjIjLnF1YW50dW0ubWV0ZXJpbmcudjEuUmVhZGluZ0NoYW5u\
-    ZWxSB2NoYW5uZWwiVwoYR2V0TGF0ZXN0UmVhZGluZ1Jlc3BvbnNlEjsKB3JlYWRpbmcYASABKAsyIS5xdWFudHVtLm1ldGVyaW5n\
-    LnYxLk1ldGVyUmVhZGluZ1IHcmVhZGluZyKbAgoXVmFsaWRhdGVSZWFkaW5nc1JlcXVlc3QSJAoObWV0ZXJfcG9pbnRfaWQYASAB\
-    KAlSDG1ldGVyUG9pbnRJZBI5Cgp0aW1lX3JhbmdlGAIgASgLMhoucXVhbnR1bS50eXBlLnYxLlRpbWVSYW5nZVIJdGltZVJhbmdl\
-    Ej0KB2NoYW5uZWwYAyABKA4yIy5xdWFudHVtLm1ldGVyaW5nLnYxLlJlYWRpbmdDaGFubmVsUgdjaGFubmVsEjIKFXNwaWtlX3Ro\
-    cmVzaG9sZF9taWxsaRgEIAEoA1ITc3Bpa2VUaHJlc2hvbGRNaWxsaRIsChJtZWRpYW5fd2luZG93X2RheXMYBSABKAVSEG1lZGlh\
-    bldpbmRvd0RheXMi0QIKGFZhbGlkYXRlUmVhZGluZ3NSZXNwb25zZRI5CgZzcGlrZXMYASADKAsyIS5xdWFudHVtLm1ldGVyaW5n\
-    LnYxLlJlYWRpbmdTcGlrZVIGc3Bpa2VzEjMKBGdhcHMYAiADKAsyHy5xdWFudHVtLm1ldGVyaW5nLnYxLlJlYWRpbmdHYXBSBGdh\
-    cHMSNgoXZXhwZWN0ZWRfaW50ZXJ2YWxfY291bnQYAyABKANSFWV4cGVjdGVkSW50ZXJ2YWxDb3VudBI0ChZwcmVzZW50X2ludGVy\
-    dmFsX2NvdW50GAQgASgDUhRwcmVzZW50SW50ZXJ2YWxDb3VudBIjCg1pbnZhbGlkX2NvdW50GAUgASgDUgxpbnZhbGlkQ291bnQS\
-    MgoVc3Bpa2VfdGhyZXNob2xkX21pbGxpGAYgASgDUhNzcGlrZVRocmVzaG9sZE1pbGxpIoMDChJFZGl0UmVhZGluZ1JlcXVlc3QS\
-    JAoObWV0ZXJfcG9pbnRfaWQYASABKAlSDG1ldGVyUG9pbnRJZBJBCg5pbnRlcnZhbF9zdGFydBgCIAEoCzIaLmdvb2dsZS5wcm90\
-    b2J1Zi5UaW1lc3RhbXBSDWludGVydmFsU3RhcnQSNAoEa2luZBgDIAEoDjIgLnF1YW50dW0ubWV0ZXJpbmcudjEuUmVhZGluZ0tp\
-    bmRSBGtpbmQSPQoHY2hhbm5lbBgEIAEoDjIjLnF1YW50dW0ubWV0ZXJpbmcudjEuUmVhZGluZ0NoYW5uZWxSB2NoYW5uZWwSNQoF\
-    dmFsdWUYBSABKAsyHy5xdWFudHVtLnR5cGUudjEuRW5lcmd5UXVhbnRpdHlSBXZhbHVlEiEKDG1hcmtfaW52YWxpZBgGIAEoCFIL\
-    bWFya0ludmFsaWQSFgoGcmVhc29uGAcgASgJUgZyZWFzb24SHQoKcmVxdWVzdF9pZBgIIAEoCVIJcmVxdWVzdElkIlIKE0VkaXRS\
-    ZWFkaW5nUmVzcG9uc2USOwoHcmVhZGluZxgBIAEoCzIhLnF1YW50dW0ubWV0ZXJpbmcudjEuTWV0ZXJSZWFkaW5nUgdyZWFkaW5n\
-    Il4KGVJlY29yZERlclRlbGVtZXRyeVJlcXVlc3QSQQoHc2FtcGxlcxgBIAMoCzInLnF1YW50dW0ubWV0ZXJpbmcudjEuRGVyVGVs\
-    ZW1ldHJ5U2FtcGxlUgdzYW1wbGVzIlYKGlJlY29yZERlclRlbGVtZXRyeVJlc3BvbnNlEjgKB3N1bW1hcnkYASABKAsyHi5xdWFu\
-    dHVtLnR5cGUudjEuSW5nZXN0U3VtbWFyeVIHc3VtbWFyeSLlAQoXTGlzdERlclRlbGVtZXRyeVJlcXVlc3QSGwoJZGV2aWNlX2lk\
-    GAEgASgJUghkZXZpY2VJZBI5Cgp0aW1lX3JhbmdlGAIgASgLMhoucXVhbnR1bS50eXBlLnYxLlRpbWVSYW5nZVIJdGltZVJhbmdl\
-    EjYKBm1ldHJpYxgDIAEoDjIeLnF1YW50dW0ubWV0ZXJpbmcudjEuRGVyTWV0cmljUgZtZXRyaWMSGwoJcGFnZV9zaXplGAQgASgF\
-    UghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4ihQEKGExpc3REZXJUZWxlbWV0cnlSZXNwb25zZRJBCgdz\
-    YW1wbGVzGAEgAygLMicucXVhbnR1bS5tZXRlcmluZy52MS5EZXJUZWxlbWV0cnlTYW1wbGVSB3NhbXBsZXMSJgoPbmV4dF9wYWdl\
-    X3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuMs0LCg9NZXRlcmluZ1NlcnZpY2USbwoQQ3JlYXRlTWV0ZXJQb2ludBIsLnF1YW50\
-    dW0ubWV0ZXJpbmcudjEuQ3JlYXRlTWV0ZXJQb2ludFJlcXVlc3QaLS5xdWFudHVtLm1ldGVyaW5nLnYxLkNyZWF0ZU1ldGVyUG9p\
-    bnRSZXNwb25zZRJmCg1HZXRNZXRlclBvaW50EikucXVhbnR1bS5tZXRlcmluZy52MS5HZXRNZXRlclBvaW50UmVxdWVzdBoqLnF1\
-    YW50dW0ubWV0ZXJpbmcudjEuR2V0TWV0ZXJQb2ludFJlc3BvbnNlEmwKD0xpc3RNZXRlclBvaW50cxIrLnF1YW50dW0ubWV0ZXJp\
-    bmcudjEuTGlzdE1ldGVyUG9pbnRzUmVxdWVzdBosLnF1YW50dW0ubWV0ZXJpbmcudjEuTGlzdE1ldGVyUG9pbnRzUmVzcG9uc2US\
-    gQEKFkNoYW5nZU1ldGVyUG9pbnRTdGF0dXMSMi5xdWFudHVtLm1ldGVyaW5nLnYxLkNoYW5nZU1ldGVyUG9pbnRTdGF0dXNSZXF1\
-    ZXN0GjMucXVhbnR1bS5tZXRlcmluZy52MS5DaGFuZ2VNZXRlclBvaW50U3RhdHVzUmVzcG9uc2USawoOSW5nZXN0UmVhZGluZ3MS\
-    Ki5xdWFudHVtLm1ldGVyaW5nLnYxLkluZ2VzdFJlYWRpbmdzUmVxdWVzdBorLnF1YW50dW0ubWV0ZXJpbmcudjEuSW5nZXN0UmVh\
-    ZGluZ3NSZXNwb25zZSgBEmsKDlN0cmVhbVJlYWRpbmdzEioucXVhbnR1bS5tZXRlcmluZy52MS5TdHJlYW1SZWFkaW5nc1JlcXVl\
-    c3QaKy5xdWFudHVtLm1ldGVyaW5nLnYxLlN0cmVhbVJlYWRpbmdzUmVzcG9uc2UwARJ+ChVHZXRDb25zdW1wdGlvblByb2ZpbGUS\
-    MS5xdWFudHVtLm1ldGVyaW5nLnYxLkdldENvbnN1bXB0aW9uUHJvZmlsZVJlcXVlc3QaMi5xdWFudHVtLm1ldGVyaW5nLnYxLkdl\
-    dENvbnN1bXB0aW9uUHJvZmlsZVJlc3BvbnNlEm8KEEdldExhdGVzdFJlYWRpbmcSLC5xdWFudHVtLm1ldGVyaW5nLnYxLkdldExh\
-    dGVzdFJlYWRpbmdSZXF1ZXN0Gi0ucXVhbnR1bS5tZXRlcmluZy52MS5HZXRMYXRlc3RSZWFkaW5nUmVzcG9uc2USbwoQVmFsaWRh\
-    dGVSZWFkaW5ncxIsLnF1YW50dW0ubWV0ZXJpbmcudjEuVmFsaWRhdGVSZWFkaW5nc1JlcXVlc3QaLS5xdWFudHVtLm1ldGVyaW5n\
-    LnYxLlZhbGlkYXRlUmVhZGluZ3NSZXNwb25zZRJgCgtFZGl0UmVhZGluZxInLnF1YW50dW0ubWV0ZXJpbmcudjEuRWRpdFJlYWRp\
-    bmdSZXF1ZXN0GigucXVhbnR1bS5tZXRlcmluZy52MS5FZGl0UmVhZGluZ1Jlc3BvbnNlEncKElJlY29yZERlclRlbGVtZXRyeRIu\
-    LnF1YW50dW0ubWV0ZXJpbmcudjEuUmVjb3JkRGVyVGVsZW1ldHJ5UmVxdWVzdBovLnF1YW50dW0ubWV0ZXJpbmcudjEuUmVjb3Jk\
-    RGVyVGVsZW1ldHJ5UmVzcG9uc2UoARJvChBMaXN0RGVyVGVsZW1ldHJ5EiwucXVhbnR1bS5tZXRlcmluZy52MS5MaXN0RGVyVGVs\
-    ZW1ldHJ5UmVxdWVzdBotLnF1YW50dW0ubWV0ZXJpbmcudjEuTGlzdERlclRlbGVtZXRyeVJlc3BvbnNlEmcKEExpc3RBdWRpdFJl\
-    Y29yZHMSKC5xdWFudHVtLnR5cGUudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5xdWFudHVtLnR5cGUudjEuTGlzdEF1ZGl0\
-    UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM=
+    ASgLMicucXVhbnR1bS5tZXRlcmluZy52MS5Db25zdW1wdGlvblByb2ZpbGVSB3Byb2ZpbGUihwIKIkJhdGNoR2V0Q29uc3VtcHRp\
+    b25Qcm9maWxlc1JlcXVlc3QSHwoLcHJlbWlzZV9pZHMYASADKAlSCnByZW1pc2VJZHMSJgoPbWV0ZXJfcG9pbnRfaWRzGAIgAygJ\
+    Ug1tZXRlclBvaW50SWRzEjkKCnRpbWVfcmFuZ2UYAyABKAsyGi5xdWFudHVtLnR5cGUudjEuVGltZVJhbmdlUgl0aW1lUmFuZ2US\
+    QAoLYnVja2V0X3NpemUYBCABKA4yHy5xdWFudHVtLm1ldGVyaW5nLnYxLkJ1Y2tldFNpemVSCmJ1Y2tldFNpemUSGwoJdGltZV96\
+    b25lGAUgASgJUgh0aW1lWm9uZSLkAQoVTWV0ZXJQb2ludENvbnN1bXB0aW9uEkAKC21ldGVyX3BvaW50GAEgASgLMh8ucXVhbnR1\
+    bS5tZXRlcmluZy52MS5NZXRlclBvaW50UgptZXRlclBvaW50Eh8KC3N0YXR1c19jb2RlGAIgASgFUgpzdGF0dXNDb2RlEiUKDnN0\
+    YXR1c19tZXNzYWdlGAMgASgJUg1zdGF0dXNNZXNzYWdlEkEKB3Byb2ZpbGUYBCABKAsyJy5xdWFudHVtLm1ldGVyaW5nLnYxLkNv\
+    bnN1bXB0aW9uUHJvZmlsZVIHcHJvZmlsZSJ0CiNCYXRjaEdldENvbnN1bXB0aW9uUHJvZmlsZXNSZXNwb25zZRJNCgxtZXRlcl9w\
+    b2ludHMYASADKAsyKi5xdWFudHVtLm1ldGVyaW5nLnYxLk1ldGVyUG9pbnRDb25zdW1wdGlvblILbWV0ZXJQb2ludHMitAEKF0dl\
+    dExhdGVzdFJlYWRpbmdSZXF1ZXN0EiQKDm1ldGVyX3BvaW50X2lkGAEgASgJUgxtZXRlclBvaW50SWQSNAoEa2luZBgCIAEoDjIg\
+    LnF1YW50dW0ubWV0ZXJpbmcudjEuUmVhZGluZ0tpbmRSBGtpbmQSPQoHY2hhbm5lbBgDIAEoDjIjLnF1YW50dW0ubWV0ZXJpbmcu\
+    djEuUmVhZGluZ0NoYW5uZWxSB2NoYW5uZWwiVwoYR2V0TGF0ZXN0UmVhZGluZ1Jlc3BvbnNlEjsKB3JlYWRpbmcYASABKAsyIS5x\
+    dWFudHVtLm1ldGVyaW5nLnYxLk1ldGVyUmVhZGluZ1IHcmVhZGluZyKbAgoXVmFsaWRhdGVSZWFkaW5nc1JlcXVlc3QSJAoObWV0\
+    ZXJfcG9pbnRfaWQYASABKAlSDG1ldGVyUG9pbnRJZBI5Cgp0aW1lX3JhbmdlGAIgASgLMhoucXVhbnR1bS50eXBlLnYxLlRpbWVS\
+    YW5nZVIJdGltZVJhbmdlEj0KB2NoYW5uZWwYAyABKA4yIy5xdWFudHVtLm1ldGVyaW5nLnYxLlJlYWRpbmdDaGFubmVsUgdjaGFu\
+    bmVsEjIKFXNwaWtlX3RocmVzaG9sZF9taWxsaRgEIAEoA1ITc3Bpa2VUaHJlc2hvbGRNaWxsaRIsChJtZWRpYW5fd2luZG93X2Rh\
+    eXMYBSABKAVSEG1lZGlhbldpbmRvd0RheXMi0QIKGFZhbGlkYXRlUmVhZGluZ3NSZXNwb25zZRI5CgZzcGlrZXMYASADKAsyIS5x\
+    dWFudHVtLm1ldGVyaW5nLnYxLlJlYWRpbmdTcGlrZVIGc3Bpa2VzEjMKBGdhcHMYAiADKAsyHy5xdWFudHVtLm1ldGVyaW5nLnYx\
+    LlJlYWRpbmdHYXBSBGdhcHMSNgoXZXhwZWN0ZWRfaW50ZXJ2YWxfY291bnQYAyABKANSFWV4cGVjdGVkSW50ZXJ2YWxDb3VudBI0\
+    ChZwcmVzZW50X2ludGVydmFsX2NvdW50GAQgASgDUhRwcmVzZW50SW50ZXJ2YWxDb3VudBIjCg1pbnZhbGlkX2NvdW50GAUgASgD\
+    UgxpbnZhbGlkQ291bnQSMgoVc3Bpa2VfdGhyZXNob2xkX21pbGxpGAYgASgDUhNzcGlrZVRocmVzaG9sZE1pbGxpIoMDChJFZGl0\
+    UmVhZGluZ1JlcXVlc3QSJAoObWV0ZXJfcG9pbnRfaWQYASABKAlSDG1ldGVyUG9pbnRJZBJBCg5pbnRlcnZhbF9zdGFydBgCIAEo\
+    CzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSDWludGVydmFsU3RhcnQSNAoEa2luZBgDIAEoDjIgLnF1YW50dW0ubWV0ZXJp\
+    bmcudjEuUmVhZGluZ0tpbmRSBGtpbmQSPQoHY2hhbm5lbBgEIAEoDjIjLnF1YW50dW0ubWV0ZXJpbmcudjEuUmVhZGluZ0NoYW5u\
+    ZWxSB2NoYW5uZWwSNQoFdmFsdWUYBSABKAsyHy5xdWFudHVtLnR5cGUudjEuRW5lcmd5UXVhbnRpdHlSBXZhbHVlEiEKDG1hcmtf\
+    aW52YWxpZBgGIAEoCFILbWFya0ludmFsaWQSFgoGcmVhc29uGAcgASgJUgZyZWFzb24SHQoKcmVxdWVzdF9pZBgIIAEoCVIJcmVx\
+    dWVzdElkIlIKE0VkaXRSZWFkaW5nUmVzcG9uc2USOwoHcmVhZGluZxgBIAEoCzIhLnF1YW50dW0ubWV0ZXJpbmcudjEuTWV0ZXJS\
+    ZWFkaW5nUgdyZWFkaW5nIl4KGVJlY29yZERlclRlbGVtZXRyeVJlcXVlc3QSQQoHc2FtcGxlcxgBIAMoCzInLnF1YW50dW0ubWV0\
+    ZXJpbmcudjEuRGVyVGVsZW1ldHJ5U2FtcGxlUgdzYW1wbGVzIlYKGlJlY29yZERlclRlbGVtZXRyeVJlc3BvbnNlEjgKB3N1bW1h\
+    cnkYASABKAsyHi5xdWFudHVtLnR5cGUudjEuSW5nZXN0U3VtbWFyeVIHc3VtbWFyeSLlAQoXTGlzdERlclRlbGVtZXRyeVJlcXVl\
+    c3QSGwoJZGV2aWNlX2lkGAEgASgJUghkZXZpY2VJZBI5Cgp0aW1lX3JhbmdlGAIgASgLMhoucXVhbnR1bS50eXBlLnYxLlRpbWVS\
+    YW5nZVIJdGltZVJhbmdlEjYKBm1ldHJpYxgDIAEoDjIeLnF1YW50dW0ubWV0ZXJpbmcudjEuRGVyTWV0cmljUgZtZXRyaWMSGwoJ\
+    cGFnZV9zaXplGAQgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAUgASgJUglwYWdlVG9rZW4ihQEKGExpc3REZXJUZWxlbWV0\
+    cnlSZXNwb25zZRJBCgdzYW1wbGVzGAEgAygLMicucXVhbnR1bS5tZXRlcmluZy52MS5EZXJUZWxlbWV0cnlTYW1wbGVSB3NhbXBs\
+    ZXMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuMuAMCg9NZXRlcmluZ1NlcnZpY2USbwoQQ3JlYXRlTWV0\
+    ZXJQb2ludBIsLnF1YW50dW0ubWV0ZXJpbmcudjEuQ3JlYXRlTWV0ZXJQb2ludFJlcXVlc3QaLS5xdWFudHVtLm1ldGVyaW5nLnYx\
+    LkNyZWF0ZU1ldGVyUG9pbnRSZXNwb25zZRJmCg1HZXRNZXRlclBvaW50EikucXVhbnR1bS5tZXRlcmluZy52MS5HZXRNZXRlclBv\
+    aW50UmVxdWVzdBoqLnF1YW50dW0ubWV0ZXJpbmcudjEuR2V0TWV0ZXJQb2ludFJlc3BvbnNlEmwKD0xpc3RNZXRlclBvaW50cxIr\
+    LnF1YW50dW0ubWV0ZXJpbmcudjEuTGlzdE1ldGVyUG9pbnRzUmVxdWVzdBosLnF1YW50dW0ubWV0ZXJpbmcudjEuTGlzdE1ldGVy\
+    UG9pbnRzUmVzcG9uc2USgQEKFkNoYW5nZU1ldGVyUG9pbnRTdGF0dXMSMi5xdWFudHVtLm1ldGVyaW5nLnYxLkNoYW5nZU1ldGVy\
+    UG9pbnRTdGF0dXNSZXF1ZXN0GjMucXVhbnR1bS5tZXRlcmluZy52MS5DaGFuZ2VNZXRlclBvaW50U3RhdHVzUmVzcG9uc2USawoO\
+    SW5nZXN0UmVhZGluZ3MSKi5xdWFudHVtLm1ldGVyaW5nLnYxLkluZ2VzdFJlYWRpbmdzUmVxdWVzdBorLnF1YW50dW0ubWV0ZXJp\
+    bmcudjEuSW5nZXN0UmVhZGluZ3NSZXNwb25zZSgBEmsKDlN0cmVhbVJlYWRpbmdzEioucXVhbnR1bS5tZXRlcmluZy52MS5TdHJl\
+    YW1SZWFkaW5nc1JlcXVlc3QaKy5xdWFudHVtLm1ldGVyaW5nLnYxLlN0cmVhbVJlYWRpbmdzUmVzcG9uc2UwARJ+ChVHZXRDb25z\
+    dW1wdGlvblByb2ZpbGUSMS5xdWFudHVtLm1ldGVyaW5nLnYxLkdldENvbnN1bXB0aW9uUHJvZmlsZVJlcXVlc3QaMi5xdWFudHVt\
+    Lm1ldGVyaW5nLnYxLkdldENvbnN1bXB0aW9uUHJvZmlsZVJlc3BvbnNlEpABChtCYXRjaEdldENvbnN1bXB0aW9uUHJvZmlsZXMS\
+    Ny5xdWFudHVtLm1ldGVyaW5nLnYxLkJhdGNoR2V0Q29uc3VtcHRpb25Qcm9maWxlc1JlcXVlc3QaOC5xdWFudHVtLm1ldGVyaW5n\
+    LnYxLkJhdGNoR2V0Q29uc3VtcHRpb25Qcm9maWxlc1Jlc3BvbnNlEm8KEEdldExhdGVzdFJlYWRpbmcSLC5xdWFudHVtLm1ldGVy\
+    aW5nLnYxLkdldExhdGVzdFJlYWRpbmdSZXF1ZXN0Gi0ucXVhbnR1bS5tZXRlcmluZy52MS5HZXRMYXRlc3RSZWFkaW5nUmVzcG9u\
+    c2USbwoQVmFsaWRhdGVSZWFkaW5ncxIsLnF1YW50dW0ubWV0ZXJpbmcudjEuVmFsaWRhdGVSZWFkaW5nc1JlcXVlc3QaLS5xdWFu\
+    dHVtLm1ldGVyaW5nLnYxLlZhbGlkYXRlUmVhZGluZ3NSZXNwb25zZRJgCgtFZGl0UmVhZGluZxInLnF1YW50dW0ubWV0ZXJpbmcu\
+    djEuRWRpdFJlYWRpbmdSZXF1ZXN0GigucXVhbnR1bS5tZXRlcmluZy52MS5FZGl0UmVhZGluZ1Jlc3BvbnNlEncKElJlY29yZERl\
+    clRlbGVtZXRyeRIuLnF1YW50dW0ubWV0ZXJpbmcudjEuUmVjb3JkRGVyVGVsZW1ldHJ5UmVxdWVzdBovLnF1YW50dW0ubWV0ZXJp\
+    bmcudjEuUmVjb3JkRGVyVGVsZW1ldHJ5UmVzcG9uc2UoARJvChBMaXN0RGVyVGVsZW1ldHJ5EiwucXVhbnR1bS5tZXRlcmluZy52\
+    MS5MaXN0RGVyVGVsZW1ldHJ5UmVxdWVzdBotLnF1YW50dW0ubWV0ZXJpbmcudjEuTGlzdERlclRlbGVtZXRyeVJlc3BvbnNlEmcK\
+    EExpc3RBdWRpdFJlY29yZHMSKC5xdWFudHVtLnR5cGUudjEuTGlzdEF1ZGl0UmVjb3Jkc1JlcXVlc3QaKS5xdWFudHVtLnR5cGUu\
+    djEuTGlzdEF1ZGl0UmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM=
     """
 )

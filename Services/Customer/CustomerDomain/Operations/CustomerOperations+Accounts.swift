@@ -42,6 +42,11 @@ extension CustomerOperations {
     }
 
     public func listCustomerAccounts(_ request: ListCustomerAccountsRequest) async throws -> ListCustomerAccountsResponse {
+        try await store.read(try prepareAccountsPage(request))
+    }
+
+    /// ListCustomerAccounts' page, checked and ready to read (GetCustomerSummary reads it too).
+    func prepareAccountsPage(_ request: ListCustomerAccountsRequest) throws -> PreparedRead<ListCustomerAccountsResponse> {
         var conditions = try Self.accountFilter.conditions(for: request.filter)
         if !request.customerID.isEmpty {
             try Check.id(request.customerID, prefix: "CUS", "customer_id")
@@ -51,14 +56,11 @@ extension CustomerOperations {
             try Check.batch(request.premiseIDs, prefix: "PRM", "premise_ids")
             conditions.append(.oneOf("premise_id", request.premiseIDs.map { .text($0) }))
         }
-        let page = try await listPage(
+        return try preparePage(
             Tables.accounts, method: "ListCustomerAccounts",
             fields: ["customer_id": request.customerID, "premise_ids": request.premiseIDs.joined(separator: ","), "filter": request.filter],
-            pageSize: request.pageSize, pageToken: request.pageToken, where: conditions)
-        return .with {
-            $0.accounts = page.items
-            $0.nextPageToken = page.nextPageToken
-        }
+            pageSize: request.pageSize, pageToken: request.pageToken, where: conditions,
+            respond: { items, token in .with { $0.accounts = items; $0.nextPageToken = token } })
     }
 
     public func closeCustomerAccount(_ request: CloseCustomerAccountRequest) async throws -> CloseCustomerAccountResponse {

@@ -44,6 +44,11 @@ extension CustomerOperations {
     }
 
     public func listServiceAgreements(_ request: ListServiceAgreementsRequest) async throws -> ListServiceAgreementsResponse {
+        try await store.read(try prepareAgreementsPage(request))
+    }
+
+    /// ListServiceAgreements' page, checked and ready to read (GetCustomerSummary reads it too).
+    func prepareAgreementsPage(_ request: ListServiceAgreementsRequest) throws -> PreparedRead<ListServiceAgreementsResponse> {
         var conditions = try Self.agreementFilter.conditions(for: request.filter)
         if !request.accountID.isEmpty {
             try Check.id(request.accountID, prefix: "ACC", "account_id")
@@ -53,14 +58,11 @@ extension CustomerOperations {
             try Check.id(request.customerID, prefix: "CUS", "customer_id")
             conditions.append(SQLCondition("account_id IN (SELECT id FROM accounts WHERE customer_id = ?)", [.text(request.customerID)]))
         }
-        let page = try await listPage(
+        return try preparePage(
             Tables.agreements, method: "ListServiceAgreements",
             fields: ["account_id": request.accountID, "customer_id": request.customerID, "filter": request.filter],
-            pageSize: request.pageSize, pageToken: request.pageToken, where: conditions)
-        return .with {
-            $0.agreements = page.items
-            $0.nextPageToken = page.nextPageToken
-        }
+            pageSize: request.pageSize, pageToken: request.pageToken, where: conditions,
+            respond: { items, token in .with { $0.agreements = items; $0.nextPageToken = token } })
     }
 
     public func terminateServiceAgreement(_ request: TerminateServiceAgreementRequest) async throws -> TerminateServiceAgreementResponse {

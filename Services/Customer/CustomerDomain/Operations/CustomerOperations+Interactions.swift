@@ -33,19 +33,21 @@ extension CustomerOperations {
     }
 
     public func listInteractions(_ request: ListInteractionsRequest) async throws -> ListInteractionsResponse {
+        try await store.read(try prepareInteractionsPage(request))
+    }
+
+    /// ListInteractions' page (newest first), checked and ready to read (GetCustomerSummary reads it too).
+    func prepareInteractionsPage(_ request: ListInteractionsRequest) throws -> PreparedRead<ListInteractionsResponse> {
         try Check.id(request.customerID, prefix: "CUS", "customer_id")
         var conditions = try Self.interactionFilter.conditions(for: request.filter)
         conditions.append(SQLCondition("customer_id = ?", [.text(request.customerID)]))
         conditions += try Self.timeRangeConditions(request.timeRange, column: "time_ms")
-        let page = try await listPage(
+        return try preparePage(
             Tables.interactions, method: "ListInteractions",
             fields: ["customer_id": request.customerID, "filter": request.filter, "time_range": Self.describe(request.timeRange)],
             pageSize: request.pageSize, pageToken: request.pageToken, where: conditions,
-            order: .by("time_ms", .integer, descending: true))
-        return .with {
-            $0.interactions = page.items
-            $0.nextPageToken = page.nextPageToken
-        }
+            order: .by("time_ms", .integer, descending: true),
+            respond: { items, token in .with { $0.interactions = items; $0.nextPageToken = token } })
     }
 
     /// `[start, end)` on a millisecond column; unset bounds are open.

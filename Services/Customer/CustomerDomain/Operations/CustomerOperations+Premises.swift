@@ -48,17 +48,19 @@ extension CustomerOperations {
     }
 
     public func listPremises(_ request: ListPremisesRequest) async throws -> ListPremisesResponse {
+        try await store.read(try preparePremisesPage(request))
+    }
+
+    /// ListPremises' page, checked and ready to read (GetCustomerSummary reads it too).
+    func preparePremisesPage(_ request: ListPremisesRequest) throws -> PreparedRead<ListPremisesResponse> {
         var conditions = try Self.premiseFilter.conditions(for: request.filter)
         if !request.customerID.isEmpty {
             try Check.id(request.customerID, prefix: "CUS", "customer_id")
             conditions.append(SQLCondition("id IN (SELECT premise_id FROM accounts WHERE customer_id = ?)", [.text(request.customerID)]))
         }
-        let page = try await listPage(
+        return try preparePage(
             Tables.premises, method: "ListPremises", fields: ["customer_id": request.customerID, "filter": request.filter],
-            pageSize: request.pageSize, pageToken: request.pageToken, where: conditions)
-        return .with {
-            $0.premises = page.items
-            $0.nextPageToken = page.nextPageToken
-        }
+            pageSize: request.pageSize, pageToken: request.pageToken, where: conditions,
+            respond: { items, token in .with { $0.premises = items; $0.nextPageToken = token } })
     }
 }

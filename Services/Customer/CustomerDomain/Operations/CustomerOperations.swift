@@ -60,10 +60,27 @@ public struct CustomerOperations: Sendable {
         _ table: ResourceTable<Resource>, method: String, fields: [String: String], pageSize: Int32, pageToken: String,
         where conditions: [SQLCondition], order: ListOrder = .byID
     ) async throws -> (items: [Resource], nextPageToken: String) {
+        try await store.read(try preparePage(
+            table, method: method, fields: fields, pageSize: pageSize, pageToken: pageToken, where: conditions, order: order,
+            respond: { ($0, $1) }))
+    }
+
+    /// One page of `table`, checked (page size; page token signed and bound to `fields`) before
+    /// the store is touched, and read later inside whichever read transaction runs it: its own
+    /// (a List call) or one shared with other pages (GetCustomerSummary's single snapshot).
+    func preparePage<Resource: ProtoMessage, Response: Sendable>(
+        _ table: ResourceTable<Resource>, method: String, fields: [String: String], pageSize: Int32, pageToken: String,
+        where conditions: [SQLCondition], order: ListOrder = .byID,
+        respond: @escaping @Sendable (_ items: [Resource], _ nextPageToken: String) -> Response
+    ) throws -> PreparedRead<Response> {
         let page = try PageRequest(method: method, fields: fields, pageSize: pageSize, pageToken: pageToken, codec: pages)
-        let result = try await store.read { db in
-            try KeysetPage.read(table, db, where: conditions, order: order, after: page.cursor, limit: page.size)
+        let pages = self.pages
+        return { db in
+            let result = try KeysetPage.read(table, db, where: conditions, order: order, after: page.cursor, limit: page.size)
+            return respond(result.items, page.nextToken(result, codec: pages))
         }
-        return (result.items, page.nextToken(result, codec: pages))
     }
 }
+
+/// A read whose request is already checked: it runs synchronously in a read transaction.
+typealias PreparedRead<Response> = @Sendable (any StoreReading) throws -> Response

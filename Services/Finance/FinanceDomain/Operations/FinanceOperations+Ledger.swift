@@ -22,6 +22,18 @@ extension FinanceOperations {
     }
 
     public func listTransactions(_ request: ListTransactionsRequest) async throws -> ListTransactionsResponse {
+        let listing = try transactionListing(request)
+        let page = try await list(
+            FinanceTables.transactions, method: "ListTransactions", fields: listing.tokenFields,
+            where: listing.conditions, order: listing.order, pageSize: request.pageSize, pageToken: request.pageToken)
+        return .with {
+            $0.transactions = page.items
+            $0.nextPageToken = page.nextPageToken
+        }
+    }
+
+    /// What ListTransactions reads for `request` (all but the paging fields), checked.
+    func transactionListing(_ request: ListTransactionsRequest) throws -> TransactionListing {
         try FieldRules.id(request.accountID, prefix: "ACC", "account_id")
         var order = KeysetList(sortColumn: "effective_ms")
         switch request.orderBy.trimmingCharacters(in: .whitespaces) {
@@ -36,17 +48,11 @@ extension FinanceOperations {
             let marks = Array(repeating: "?", count: request.transactionTypes.count).joined(separator: ", ")
             conditions.append(Condition("transaction_type IN (\(marks))", request.transactionTypes.map { .integer(Int64($0.rawValue)) }))
         }
-        let page = try await list(
-            FinanceTables.transactions, method: "ListTransactions",
-            fields: [
-                "account_id": request.accountID, "order_by": request.orderBy, "time_range": describe(request.timeRange),
-                "transaction_types": request.transactionTypes.map { String($0.rawValue) }.joined(separator: ","),
-            ],
-            where: conditions, order: order, pageSize: request.pageSize, pageToken: request.pageToken)
-        return .with {
-            $0.transactions = page.items
-            $0.nextPageToken = page.nextPageToken
-        }
+        let tokenFields = [
+            "account_id": request.accountID, "order_by": request.orderBy, "time_range": describe(request.timeRange),
+            "transaction_types": request.transactionTypes.map { String($0.rawValue) }.joined(separator: ","),
+        ]
+        return TransactionListing(conditions: conditions, order: order, tokenFields: tokenFields)
     }
 
     public func getBalance(_ request: GetBalanceRequest) async throws -> GetBalanceResponse {
@@ -76,4 +82,12 @@ extension FinanceOperations {
         guard let range else { return "" }
         return "\(range.startTime?.milliseconds.description ?? "")..\(range.endTime?.milliseconds.description ?? "")"
     }
+}
+
+/// One account's transaction list as ListTransactions reads it: the WHERE terms, the order,
+/// and the request fields its page tokens are bound to.
+struct TransactionListing: Sendable {
+    let conditions: [Condition]
+    let order: KeysetList
+    let tokenFields: [String: String]
 }

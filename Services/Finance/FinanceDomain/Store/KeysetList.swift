@@ -28,28 +28,35 @@ struct KeysetList: Sendable {
         let limit = try PageSizePolicy().resolve(pageSize)
         var conditions = conditions
         if let cursor = try codec.cursor(from: pageToken, for: query) { conditions.append(try after(cursor)) }
+        let (items, next) = try await store.read { [conditions] db in try self.read(resource, where: conditions, limit: limit, db) }
+        return (items, next.map { codec.makeToken(cursor: $0, for: query) } ?? "")
+    }
+
+    /// The first `limit` rows in this order inside the caller's read transaction, and the sort
+    /// values of the last one when more follow (the next page's cursor). Batch reads call this
+    /// for several lists in one transaction.
+    func read<Resource: ProtoMessage & Sendable>(
+        _ resource: StoredResource<Resource>, where conditions: [Condition], limit: Int, _ db: any StoreReading
+    ) throws -> (items: [Resource], last: [String]?) {
         let columns = (sortColumn.map { [$0] } ?? []) + ["id"]
         let direction = descending ? "DESC" : "ASC"
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.map { "(\($0.sql))" }.joined(separator: " AND ")
         let sql = "SELECT body, \(columns.joined(separator: ", ")) FROM \(resource.table)\(whereClause) ORDER BY "
             + columns.map { "\($0) \(direction)" }.joined(separator: ", ") + " LIMIT ?"
         let parameters: [any SQLValueConvertible] = conditions.flatMap(\.parameters) + [Int64(limit + 1)]
-        let (items, next) = try await store.read { db -> ([Resource], [String]?) in
-            var items: [Resource] = []
-            var last: [String] = []
-            var more = false
-            try db.forEachRow(sql, parameters: parameters) { row in
-                guard items.count < limit else {
-                    more = true
-                    return false
-                }
-                items.append(try resource.decode(row))
-                last = (1..<row.count).map { Self.text(row[$0]) }
-                return true
+        var items: [Resource] = []
+        var last: [String] = []
+        var more = false
+        try db.forEachRow(sql, parameters: parameters) { row in
+            guard items.count < limit else {
+                more = true
+                return false
             }
-            return (items, more ? last : nil)
+            items.append(try resource.decode(row))
+            last = (1..<row.count).map { Self.text(row[$0]) }
+            return true
         }
-        return (items, next.map { codec.makeToken(cursor: $0, for: query) } ?? "")
+        return (items, more ? last : nil)
     }
 
     private func after(_ cursor: [String]) throws(RPCError) -> Condition {

@@ -54,14 +54,17 @@ extension MeteringOperations {
             guard cursor.count == 1 else { throw MeteringError.invalid("page_token does not fit this list; start again without it") }
             conditions.add("id > ?", .text(cursor[0]))
         }
-        let sql = "SELECT seq, body FROM meter_points\(conditions.whereClause) ORDER BY id LIMIT ?"
-        let rows = try await store.read { [conditions] db in
-            try db.query(sql, parameters: conditions.parameters + [SQLValue.integer(Int64(size + 1))]).map { try MeterPointTable.decode($0).resource }
-        }
+        let rows = try await store.read { [conditions] db in try Self.meterPoints(where: conditions, limit: size + 1, db).map(\.resource) }
         return .with {
             $0.meterPoints = Array(rows.prefix(size))
             $0.nextPageToken = rows.count > size ? pages.makeToken(cursor: [rows[size - 1].meterPointID], for: query) : ""
         }
+    }
+
+    /// The meter points matching `conditions`, by id, at most `limit`, in the caller's read.
+    static func meterPoints(where conditions: SQLConditions, limit: Int, _ db: any StoreReading) throws -> [StoredMeterPoint] {
+        let sql = "SELECT seq, body FROM meter_points\(conditions.whereClause) ORDER BY id LIMIT ?"
+        return try db.query(sql, parameters: conditions.parameters + [SQLValue.integer(Int64(limit))]).map(MeterPointTable.decode)
     }
 
     /// Changes the status; REMOVED stamps removal_time (effective_time, or now) and is terminal.

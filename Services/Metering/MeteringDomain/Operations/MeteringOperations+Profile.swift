@@ -10,45 +10,51 @@ extension MeteringOperations {
     /// primary channel (RECEIVED for GENERATION, else DELIVERED) always, the other channel when
     /// it has readings in the range; only intervals inside install…removal that have ended.
     public func getConsumptionProfile(_ request: GetConsumptionProfileRequest) async throws -> GetConsumptionProfileResponse {
-        let range = try SecondsRange(request.timeRange, field: "time_range")
-        guard request.bucketSize.isSpecified else { throw MeteringError.invalid("bucket_size is required (HOUR, DAY or MONTH)") }
-        var profile: ConsumptionProfile
+        let shape = try ProfileShape(
+            timeRange: request.timeRange, bucketSize: request.bucketSize, timeZone: request.timeZone, fillGaps: request.fillGaps)
         let points: [StoredMeterPoint]
         switch request.subject {
         case .meterPointID(let id):
             points = [try await meterPoint(id)]
-            profile = ConsumptionProfile()
-            profile.meterPointID = id
         case .premiseID(let premiseID):
             points = try await premiseMeterPoints(premiseID, commodity: request.commodity)
-            profile = ConsumptionProfile()
-            profile.premiseID = premiseID
         case nil:
             throw MeteringError.invalid("meter_point_id or premise_id is required")
         }
-        let calendar = try LocalCalendar(
-            timeZone: request.timeZone.isEmpty ? points[0].resource.timeZone : request.timeZone, field: "time_zone")
-        let grid = try BucketGrid(range: range, size: request.bucketSize, calendar: calendar)
+        let subject = request.subject
         let now = clock.epochSeconds()
-        let fill = request.fillGaps
-        let accumulator = try await store.read { db in
-            var accumulator = ProfileAccumulator(grid: grid)
-            for point in points { try Self.accumulate(point, into: &accumulator, fill: fill, now: now, db) }
-            return accumulator
-        }
+        let profile = try await store.read { db in try Self.profile(of: points, subject: subject, shape: shape, now: now, db) }
+        return .with { $0.profile = profile }
+    }
+
+    /// The profile of `points` (one meter point, or a premise's of one unit) summed into the
+    /// buckets of `shape`, in the caller's read transaction. Both profile RPCs answer with this.
+    static func profile(
+        of points: [StoredMeterPoint], subject: GetConsumptionProfileRequest.Subject?, shape: ProfileShape, now: Int64, _ db: any StoreReading
+    ) throws -> ConsumptionProfile {
+        let calendar = try LocalCalendar(
+            timeZone: shape.timeZone.isEmpty ? points[0].resource.timeZone : shape.timeZone, field: "time_zone")
+        let grid = try BucketGrid(range: shape.range, size: shape.bucketSize, calendar: calendar)
+        var accumulator = ProfileAccumulator(grid: grid)
+        for point in points { try accumulate(point, into: &accumulator, fill: shape.fillGaps, now: now, db) }
         let summed = try accumulator.profile(unit: points[0].unit)
+        var profile = ConsumptionProfile()
+        switch subject {
+        case .meterPointID(let id)?: profile.meterPointID = id
+        case .premiseID(let id)?: profile.premiseID = id
+        case nil: break
+        }
         profile.meterPointIDs = points.map(\.id)
         profile.timeRange = summed.timeRange
-        profile.bucketSize = request.bucketSize
+        profile.bucketSize = shape.bucketSize
         profile.timeZone = calendar.identifier
         profile.unit = summed.unit
         profile.buckets = summed.buckets
         profile.totalDelivered = summed.totalDelivered
         profile.totalReceived = summed.totalReceived
         profile.totalNet = summed.totalNet
-        profile.gapsFilled = fill
-        let result = profile
-        return .with { $0.profile = result }
+        profile.gapsFilled = shape.fillGaps
+        return profile
     }
 
     private static func accumulate(
@@ -99,5 +105,23 @@ extension MeteringOperations {
             throw MeteringError.precondition("premise '\(premiseID)' has meter points in different units; profile one meter point at a time")
         }
         return chosen
+    }
+}
+
+/// What a profile request asks besides whose: the range, the buckets, the zone and gap
+/// filling, checked alike for GetConsumptionProfile and BatchGetConsumptionProfiles.
+struct ProfileShape: Sendable {
+    let range: SecondsRange
+    let bucketSize: BucketSize
+    /// IANA zone for DAY and MONTH buckets; empty: each meter point's own.
+    let timeZone: String
+    let fillGaps: Bool
+
+    init(timeRange: TimeRange?, bucketSize: BucketSize, timeZone: String, fillGaps: Bool) throws {
+        range = try SecondsRange(timeRange, field: "time_range")
+        guard bucketSize.isSpecified else { throw MeteringError.invalid("bucket_size is required (HOUR, DAY or MONTH)") }
+        self.bucketSize = bucketSize
+        self.timeZone = timeZone
+        self.fillGaps = fillGaps
     }
 }

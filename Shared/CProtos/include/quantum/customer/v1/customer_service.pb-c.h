@@ -26,6 +26,8 @@ typedef struct Quantum__Customer__V1__CreateCustomerRequest Quantum__Customer__V
 typedef struct Quantum__Customer__V1__CreateCustomerResponse Quantum__Customer__V1__CreateCustomerResponse;
 typedef struct Quantum__Customer__V1__GetCustomerRequest Quantum__Customer__V1__GetCustomerRequest;
 typedef struct Quantum__Customer__V1__GetCustomerResponse Quantum__Customer__V1__GetCustomerResponse;
+typedef struct Quantum__Customer__V1__GetCustomerSummaryRequest Quantum__Customer__V1__GetCustomerSummaryRequest;
+typedef struct Quantum__Customer__V1__GetCustomerSummaryResponse Quantum__Customer__V1__GetCustomerSummaryResponse;
 typedef struct Quantum__Customer__V1__BatchGetCustomersRequest Quantum__Customer__V1__BatchGetCustomersRequest;
 typedef struct Quantum__Customer__V1__BatchGetCustomersResponse Quantum__Customer__V1__BatchGetCustomersResponse;
 typedef struct Quantum__Customer__V1__UpdateCustomerRequest Quantum__Customer__V1__UpdateCustomerRequest;
@@ -206,6 +208,61 @@ struct  Quantum__Customer__V1__GetCustomerResponse
 #define QUANTUM__CUSTOMER__V1__GET_CUSTOMER_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__get_customer_response__descriptor) \
     , NULL }
+
+
+/*
+ * Request for GetCustomerSummary.
+ */
+struct  Quantum__Customer__V1__GetCustomerSummaryRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Customer id (CUS-); required. An unknown customer is NOT_FOUND.
+   */
+  char *customer_id;
+  /*
+   * Recent interactions to include (newest first); 0 means 10; values above 1000 are coerced to 1000.
+   */
+  int32_t interaction_limit;
+};
+#define QUANTUM__CUSTOMER__V1__GET_CUSTOMER_SUMMARY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__get_customer_summary_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Response of GetCustomerSummary. Every list is exactly what the matching List call answers for
+ * this customer with page_size 1000 (interactions: page_size interaction_limit), including the
+ * separation policy's withheld counts; a non-empty next_page_token continues that List call
+ * (customer_id and the same page_size).
+ */
+struct  Quantum__Customer__V1__GetCustomerSummaryResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The customer, as GetCustomer answers it (contact details may be withheld).
+   */
+  Quantum__Customer__V1__Customer *customer;
+  /*
+   * ListCustomerAccounts(customer_id, page_size 1000).
+   */
+  Quantum__Customer__V1__ListCustomerAccountsResponse *accounts;
+  /*
+   * ListPremises(customer_id, page_size 1000).
+   */
+  Quantum__Customer__V1__ListPremisesResponse *premises;
+  /*
+   * ListServiceAgreements(customer_id, page_size 1000).
+   */
+  Quantum__Customer__V1__ListServiceAgreementsResponse *agreements;
+  /*
+   * ListInteractions(customer_id, page_size interaction_limit): the newest interactions.
+   */
+  Quantum__Customer__V1__ListInteractionsResponse *recent_interactions;
+};
+#define QUANTUM__CUSTOMER__V1__GET_CUSTOMER_SUMMARY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__get_customer_summary_response__descriptor) \
+    , NULL, NULL, NULL, NULL, NULL }
 
 
 /*
@@ -2353,6 +2410,44 @@ Quantum__Customer__V1__GetCustomerResponse *
 void   quantum__customer__v1__get_customer_response__free_unpacked
                      (Quantum__Customer__V1__GetCustomerResponse *message,
                       ProtobufCAllocator *allocator);
+/* Quantum__Customer__V1__GetCustomerSummaryRequest methods */
+void   quantum__customer__v1__get_customer_summary_request__init
+                     (Quantum__Customer__V1__GetCustomerSummaryRequest         *message);
+size_t quantum__customer__v1__get_customer_summary_request__get_packed_size
+                     (const Quantum__Customer__V1__GetCustomerSummaryRequest   *message);
+size_t quantum__customer__v1__get_customer_summary_request__pack
+                     (const Quantum__Customer__V1__GetCustomerSummaryRequest   *message,
+                      uint8_t             *out);
+size_t quantum__customer__v1__get_customer_summary_request__pack_to_buffer
+                     (const Quantum__Customer__V1__GetCustomerSummaryRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Customer__V1__GetCustomerSummaryRequest *
+       quantum__customer__v1__get_customer_summary_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__customer__v1__get_customer_summary_request__free_unpacked
+                     (Quantum__Customer__V1__GetCustomerSummaryRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Quantum__Customer__V1__GetCustomerSummaryResponse methods */
+void   quantum__customer__v1__get_customer_summary_response__init
+                     (Quantum__Customer__V1__GetCustomerSummaryResponse         *message);
+size_t quantum__customer__v1__get_customer_summary_response__get_packed_size
+                     (const Quantum__Customer__V1__GetCustomerSummaryResponse   *message);
+size_t quantum__customer__v1__get_customer_summary_response__pack
+                     (const Quantum__Customer__V1__GetCustomerSummaryResponse   *message,
+                      uint8_t             *out);
+size_t quantum__customer__v1__get_customer_summary_response__pack_to_buffer
+                     (const Quantum__Customer__V1__GetCustomerSummaryResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Customer__V1__GetCustomerSummaryResponse *
+       quantum__customer__v1__get_customer_summary_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__customer__v1__get_customer_summary_response__free_unpacked
+                     (Quantum__Customer__V1__GetCustomerSummaryResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Quantum__Customer__V1__BatchGetCustomersRequest methods */
 void   quantum__customer__v1__batch_get_customers_request__init
                      (Quantum__Customer__V1__BatchGetCustomersRequest         *message);
@@ -4381,6 +4476,12 @@ typedef void (*Quantum__Customer__V1__GetCustomerRequest_Closure)
 typedef void (*Quantum__Customer__V1__GetCustomerResponse_Closure)
                  (const Quantum__Customer__V1__GetCustomerResponse *message,
                   void *closure_data);
+typedef void (*Quantum__Customer__V1__GetCustomerSummaryRequest_Closure)
+                 (const Quantum__Customer__V1__GetCustomerSummaryRequest *message,
+                  void *closure_data);
+typedef void (*Quantum__Customer__V1__GetCustomerSummaryResponse_Closure)
+                 (const Quantum__Customer__V1__GetCustomerSummaryResponse *message,
+                  void *closure_data);
 typedef void (*Quantum__Customer__V1__BatchGetCustomersRequest_Closure)
                  (const Quantum__Customer__V1__BatchGetCustomersRequest *message,
                   void *closure_data);
@@ -4718,6 +4819,10 @@ struct Quantum__Customer__V1__CustomerService_Service
                               const Quantum__Customer__V1__BatchGetCustomersRequest *input,
                               Quantum__Customer__V1__BatchGetCustomersResponse_Closure closure,
                               void *closure_data);
+  void (*get_customer_summary)(Quantum__Customer__V1__CustomerService_Service *service,
+                               const Quantum__Customer__V1__GetCustomerSummaryRequest *input,
+                               Quantum__Customer__V1__GetCustomerSummaryResponse_Closure closure,
+                               void *closure_data);
   void (*update_customer)(Quantum__Customer__V1__CustomerService_Service *service,
                           const Quantum__Customer__V1__UpdateCustomerRequest *input,
                           Quantum__Customer__V1__UpdateCustomerResponse_Closure closure,
@@ -4941,6 +5046,7 @@ void quantum__customer__v1__customer_service__init (Quantum__Customer__V1__Custo
       function_prefix__ ## create_customer,\
       function_prefix__ ## get_customer,\
       function_prefix__ ## batch_get_customers,\
+      function_prefix__ ## get_customer_summary,\
       function_prefix__ ## update_customer,\
       function_prefix__ ## list_customers,\
       function_prefix__ ## create_customer_account,\
@@ -5006,6 +5112,10 @@ void quantum__customer__v1__customer_service__batch_get_customers(ProtobufCServi
                                                                   const Quantum__Customer__V1__BatchGetCustomersRequest *input,
                                                                   Quantum__Customer__V1__BatchGetCustomersResponse_Closure closure,
                                                                   void *closure_data);
+void quantum__customer__v1__customer_service__get_customer_summary(ProtobufCService *service,
+                                                                   const Quantum__Customer__V1__GetCustomerSummaryRequest *input,
+                                                                   Quantum__Customer__V1__GetCustomerSummaryResponse_Closure closure,
+                                                                   void *closure_data);
 void quantum__customer__v1__customer_service__update_customer(ProtobufCService *service,
                                                               const Quantum__Customer__V1__UpdateCustomerRequest *input,
                                                               Quantum__Customer__V1__UpdateCustomerResponse_Closure closure,
@@ -5225,6 +5335,8 @@ extern const ProtobufCMessageDescriptor quantum__customer__v1__create_customer_r
 extern const ProtobufCMessageDescriptor quantum__customer__v1__create_customer_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_request__descriptor;
 extern const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_response__descriptor;
+extern const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_request__descriptor;
+extern const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__customer__v1__batch_get_customers_request__descriptor;
 extern const ProtobufCMessageDescriptor quantum__customer__v1__batch_get_customers_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__customer__v1__update_customer_request__descriptor;

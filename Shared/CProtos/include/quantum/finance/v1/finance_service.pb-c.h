@@ -33,6 +33,9 @@ typedef struct Quantum__Finance__V1__ListTransactionsRequest Quantum__Finance__V
 typedef struct Quantum__Finance__V1__ListTransactionsResponse Quantum__Finance__V1__ListTransactionsResponse;
 typedef struct Quantum__Finance__V1__GetBalanceRequest Quantum__Finance__V1__GetBalanceRequest;
 typedef struct Quantum__Finance__V1__GetBalanceResponse Quantum__Finance__V1__GetBalanceResponse;
+typedef struct Quantum__Finance__V1__BatchGetAccountActivityRequest Quantum__Finance__V1__BatchGetAccountActivityRequest;
+typedef struct Quantum__Finance__V1__AccountActivity Quantum__Finance__V1__AccountActivity;
+typedef struct Quantum__Finance__V1__BatchGetAccountActivityResponse Quantum__Finance__V1__BatchGetAccountActivityResponse;
 typedef struct Quantum__Finance__V1__CreateTariffRequest Quantum__Finance__V1__CreateTariffRequest;
 typedef struct Quantum__Finance__V1__CreateTariffResponse Quantum__Finance__V1__CreateTariffResponse;
 typedef struct Quantum__Finance__V1__GetTariffRequest Quantum__Finance__V1__GetTariffRequest;
@@ -247,6 +250,80 @@ struct  Quantum__Finance__V1__GetBalanceResponse
 #define QUANTUM__FINANCE__V1__GET_BALANCE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__finance__v1__get_balance_response__descriptor) \
     , NULL }
+
+
+/*
+ * Request for BatchGetAccountActivity.
+ */
+struct  Quantum__Finance__V1__BatchGetAccountActivityRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Account ids (ACC-), 1 to 100; duplicates are answered once. A malformed id is INVALID_ARGUMENT.
+   */
+  size_t n_account_ids;
+  char **account_ids;
+  /*
+   * Most recent transactions per account (effective_time desc); 0 means 10; values above 100 are
+   * coerced to 100; negative is INVALID_ARGUMENT.
+   */
+  int32_t recent_transaction_limit;
+};
+#define QUANTUM__FINANCE__V1__BATCH_GET_ACCOUNT_ACTIVITY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__finance__v1__batch_get_account_activity_request__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * One account's activity in BatchGetAccountActivityResponse.
+ */
+struct  Quantum__Finance__V1__AccountActivity
+{
+  ProtobufCMessage base;
+  /*
+   * The account (ACC-).
+   */
+  char *account_id;
+  /*
+   * gRPC status code of this account's part: 0 = OK; 7 = PERMISSION_DENIED (separation policy,
+   * the message names the rule); other codes as GetBalance would answer them.
+   */
+  int32_t status_code;
+  /*
+   * Why, when status_code is not 0.
+   */
+  char *status_message;
+  /*
+   * As GetBalance answers it now; unset when status_code is not 0.
+   */
+  Quantum__Finance__V1__Balance *balance;
+  /*
+   * As ListTransactions(order_by "effective_time desc", page_size limit) answers it; empty when
+   * status_code is not 0.
+   */
+  size_t n_recent_transactions;
+  Quantum__Finance__V1__FinancialTransaction **recent_transactions;
+};
+#define QUANTUM__FINANCE__V1__ACCOUNT_ACTIVITY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__finance__v1__account_activity__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, NULL, 0,NULL }
+
+
+/*
+ * Response of BatchGetAccountActivity.
+ */
+struct  Quantum__Finance__V1__BatchGetAccountActivityResponse
+{
+  ProtobufCMessage base;
+  /*
+   * One entry per distinct requested account, in request order.
+   */
+  size_t n_activities;
+  Quantum__Finance__V1__AccountActivity **activities;
+};
+#define QUANTUM__FINANCE__V1__BATCH_GET_ACCOUNT_ACTIVITY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__finance__v1__batch_get_account_activity_response__descriptor) \
+    , 0,NULL }
 
 
 /*
@@ -1395,6 +1472,63 @@ Quantum__Finance__V1__GetBalanceResponse *
 void   quantum__finance__v1__get_balance_response__free_unpacked
                      (Quantum__Finance__V1__GetBalanceResponse *message,
                       ProtobufCAllocator *allocator);
+/* Quantum__Finance__V1__BatchGetAccountActivityRequest methods */
+void   quantum__finance__v1__batch_get_account_activity_request__init
+                     (Quantum__Finance__V1__BatchGetAccountActivityRequest         *message);
+size_t quantum__finance__v1__batch_get_account_activity_request__get_packed_size
+                     (const Quantum__Finance__V1__BatchGetAccountActivityRequest   *message);
+size_t quantum__finance__v1__batch_get_account_activity_request__pack
+                     (const Quantum__Finance__V1__BatchGetAccountActivityRequest   *message,
+                      uint8_t             *out);
+size_t quantum__finance__v1__batch_get_account_activity_request__pack_to_buffer
+                     (const Quantum__Finance__V1__BatchGetAccountActivityRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Finance__V1__BatchGetAccountActivityRequest *
+       quantum__finance__v1__batch_get_account_activity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__finance__v1__batch_get_account_activity_request__free_unpacked
+                     (Quantum__Finance__V1__BatchGetAccountActivityRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Quantum__Finance__V1__AccountActivity methods */
+void   quantum__finance__v1__account_activity__init
+                     (Quantum__Finance__V1__AccountActivity         *message);
+size_t quantum__finance__v1__account_activity__get_packed_size
+                     (const Quantum__Finance__V1__AccountActivity   *message);
+size_t quantum__finance__v1__account_activity__pack
+                     (const Quantum__Finance__V1__AccountActivity   *message,
+                      uint8_t             *out);
+size_t quantum__finance__v1__account_activity__pack_to_buffer
+                     (const Quantum__Finance__V1__AccountActivity   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Finance__V1__AccountActivity *
+       quantum__finance__v1__account_activity__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__finance__v1__account_activity__free_unpacked
+                     (Quantum__Finance__V1__AccountActivity *message,
+                      ProtobufCAllocator *allocator);
+/* Quantum__Finance__V1__BatchGetAccountActivityResponse methods */
+void   quantum__finance__v1__batch_get_account_activity_response__init
+                     (Quantum__Finance__V1__BatchGetAccountActivityResponse         *message);
+size_t quantum__finance__v1__batch_get_account_activity_response__get_packed_size
+                     (const Quantum__Finance__V1__BatchGetAccountActivityResponse   *message);
+size_t quantum__finance__v1__batch_get_account_activity_response__pack
+                     (const Quantum__Finance__V1__BatchGetAccountActivityResponse   *message,
+                      uint8_t             *out);
+size_t quantum__finance__v1__batch_get_account_activity_response__pack_to_buffer
+                     (const Quantum__Finance__V1__BatchGetAccountActivityResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Finance__V1__BatchGetAccountActivityResponse *
+       quantum__finance__v1__batch_get_account_activity_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__finance__v1__batch_get_account_activity_response__free_unpacked
+                     (Quantum__Finance__V1__BatchGetAccountActivityResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Quantum__Finance__V1__CreateTariffRequest methods */
 void   quantum__finance__v1__create_tariff_request__init
                      (Quantum__Finance__V1__CreateTariffRequest         *message);
@@ -2295,6 +2429,15 @@ typedef void (*Quantum__Finance__V1__GetBalanceRequest_Closure)
 typedef void (*Quantum__Finance__V1__GetBalanceResponse_Closure)
                  (const Quantum__Finance__V1__GetBalanceResponse *message,
                   void *closure_data);
+typedef void (*Quantum__Finance__V1__BatchGetAccountActivityRequest_Closure)
+                 (const Quantum__Finance__V1__BatchGetAccountActivityRequest *message,
+                  void *closure_data);
+typedef void (*Quantum__Finance__V1__AccountActivity_Closure)
+                 (const Quantum__Finance__V1__AccountActivity *message,
+                  void *closure_data);
+typedef void (*Quantum__Finance__V1__BatchGetAccountActivityResponse_Closure)
+                 (const Quantum__Finance__V1__BatchGetAccountActivityResponse *message,
+                  void *closure_data);
 typedef void (*Quantum__Finance__V1__CreateTariffRequest_Closure)
                  (const Quantum__Finance__V1__CreateTariffRequest *message,
                   void *closure_data);
@@ -2456,6 +2599,10 @@ struct Quantum__Finance__V1__FinanceService_Service
                       const Quantum__Finance__V1__GetBalanceRequest *input,
                       Quantum__Finance__V1__GetBalanceResponse_Closure closure,
                       void *closure_data);
+  void (*batch_get_account_activity)(Quantum__Finance__V1__FinanceService_Service *service,
+                                     const Quantum__Finance__V1__BatchGetAccountActivityRequest *input,
+                                     Quantum__Finance__V1__BatchGetAccountActivityResponse_Closure closure,
+                                     void *closure_data);
   void (*create_tariff)(Quantum__Finance__V1__FinanceService_Service *service,
                         const Quantum__Finance__V1__CreateTariffRequest *input,
                         Quantum__Finance__V1__CreateTariffResponse_Closure closure,
@@ -2564,6 +2711,7 @@ void quantum__finance__v1__finance_service__init (Quantum__Finance__V1__FinanceS
       function_prefix__ ## get_transaction,\
       function_prefix__ ## list_transactions,\
       function_prefix__ ## get_balance,\
+      function_prefix__ ## batch_get_account_activity,\
       function_prefix__ ## create_tariff,\
       function_prefix__ ## get_tariff,\
       function_prefix__ ## list_tariffs,\
@@ -2604,6 +2752,10 @@ void quantum__finance__v1__finance_service__get_balance(ProtobufCService *servic
                                                         const Quantum__Finance__V1__GetBalanceRequest *input,
                                                         Quantum__Finance__V1__GetBalanceResponse_Closure closure,
                                                         void *closure_data);
+void quantum__finance__v1__finance_service__batch_get_account_activity(ProtobufCService *service,
+                                                                       const Quantum__Finance__V1__BatchGetAccountActivityRequest *input,
+                                                                       Quantum__Finance__V1__BatchGetAccountActivityResponse_Closure closure,
+                                                                       void *closure_data);
 void quantum__finance__v1__finance_service__create_tariff(ProtobufCService *service,
                                                           const Quantum__Finance__V1__CreateTariffRequest *input,
                                                           Quantum__Finance__V1__CreateTariffResponse_Closure closure,
@@ -2711,6 +2863,9 @@ extern const ProtobufCMessageDescriptor quantum__finance__v1__list_transactions_
 extern const ProtobufCMessageDescriptor quantum__finance__v1__list_transactions_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__finance__v1__get_balance_request__descriptor;
 extern const ProtobufCMessageDescriptor quantum__finance__v1__get_balance_response__descriptor;
+extern const ProtobufCMessageDescriptor quantum__finance__v1__batch_get_account_activity_request__descriptor;
+extern const ProtobufCMessageDescriptor quantum__finance__v1__account_activity__descriptor;
+extern const ProtobufCMessageDescriptor quantum__finance__v1__batch_get_account_activity_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__finance__v1__create_tariff_request__descriptor;
 extern const ProtobufCMessageDescriptor quantum__finance__v1__create_tariff_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__finance__v1__get_tariff_request__descriptor;

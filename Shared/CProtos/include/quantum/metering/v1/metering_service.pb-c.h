@@ -35,6 +35,9 @@ typedef struct Quantum__Metering__V1__StreamReadingsRequest Quantum__Metering__V
 typedef struct Quantum__Metering__V1__StreamReadingsResponse Quantum__Metering__V1__StreamReadingsResponse;
 typedef struct Quantum__Metering__V1__GetConsumptionProfileRequest Quantum__Metering__V1__GetConsumptionProfileRequest;
 typedef struct Quantum__Metering__V1__GetConsumptionProfileResponse Quantum__Metering__V1__GetConsumptionProfileResponse;
+typedef struct Quantum__Metering__V1__BatchGetConsumptionProfilesRequest Quantum__Metering__V1__BatchGetConsumptionProfilesRequest;
+typedef struct Quantum__Metering__V1__MeterPointConsumption Quantum__Metering__V1__MeterPointConsumption;
+typedef struct Quantum__Metering__V1__BatchGetConsumptionProfilesResponse Quantum__Metering__V1__BatchGetConsumptionProfilesResponse;
 typedef struct Quantum__Metering__V1__GetLatestReadingRequest Quantum__Metering__V1__GetLatestReadingRequest;
 typedef struct Quantum__Metering__V1__GetLatestReadingResponse Quantum__Metering__V1__GetLatestReadingResponse;
 typedef struct Quantum__Metering__V1__ValidateReadingsRequest Quantum__Metering__V1__ValidateReadingsRequest;
@@ -375,6 +378,90 @@ struct  Quantum__Metering__V1__GetConsumptionProfileResponse
 #define QUANTUM__METERING__V1__GET_CONSUMPTION_PROFILE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__metering__v1__get_consumption_profile_response__descriptor) \
     , NULL }
+
+
+/*
+ * Request for BatchGetConsumptionProfiles. Exactly one of premise_ids and meter_point_ids is set.
+ */
+struct  Quantum__Metering__V1__BatchGetConsumptionProfilesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Every meter point at these premises (PRM-, 1 to 100; a repeated id counts once); unknown
+   * premises simply have none.
+   */
+  size_t n_premise_ids;
+  char **premise_ids;
+  /*
+   * These meter points (MTR-, 1 to 100; a repeated id is answered once); an unknown one is
+   * NOT_FOUND for the whole call.
+   */
+  size_t n_meter_point_ids;
+  char **meter_point_ids;
+  /*
+   * As in GetConsumptionProfileRequest; required.
+   */
+  Quantum__Type__V1__TimeRange *time_range;
+  /*
+   * As in GetConsumptionProfileRequest; required.
+   */
+  Quantum__Metering__V1__BucketSize bucket_size;
+  /*
+   * As in GetConsumptionProfileRequest: IANA time zone for DAY and MONTH buckets; empty = each meter point's.
+   */
+  char *time_zone;
+};
+#define QUANTUM__METERING__V1__BATCH_GET_CONSUMPTION_PROFILES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__metering__v1__batch_get_consumption_profiles_request__descriptor) \
+    , 0,NULL, 0,NULL, NULL, QUANTUM__METERING__V1__BUCKET_SIZE__BUCKET_SIZE_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One meter point's part of BatchGetConsumptionProfilesResponse.
+ */
+struct  Quantum__Metering__V1__MeterPointConsumption
+{
+  ProtobufCMessage base;
+  /*
+   * The meter point.
+   */
+  Quantum__Metering__V1__MeterPoint *meter_point;
+  /*
+   * gRPC status code of this meter point's profile: 0 = OK; 7 = PERMISSION_DENIED (separation
+   * policy, the message names the rule); other codes as GetConsumptionProfile would answer them.
+   */
+  int32_t status_code;
+  /*
+   * Why, when status_code is not 0.
+   */
+  char *status_message;
+  /*
+   * As GetConsumptionProfile(meter_point_id, same range and buckets) answers it; unset when
+   * status_code is not 0.
+   */
+  Quantum__Metering__V1__ConsumptionProfile *profile;
+};
+#define QUANTUM__METERING__V1__METER_POINT_CONSUMPTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__metering__v1__meter_point_consumption__descriptor) \
+    , NULL, 0, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * Response of BatchGetConsumptionProfiles. More than 1000 matching meter points is
+ * INVALID_ARGUMENT (ask for fewer premises).
+ */
+struct  Quantum__Metering__V1__BatchGetConsumptionProfilesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * By premise (in request order) then meter_point_id; or in meter_point_ids order.
+   */
+  size_t n_meter_points;
+  Quantum__Metering__V1__MeterPointConsumption **meter_points;
+};
+#define QUANTUM__METERING__V1__BATCH_GET_CONSUMPTION_PROFILES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&quantum__metering__v1__batch_get_consumption_profiles_response__descriptor) \
+    , 0,NULL }
 
 
 /*
@@ -901,6 +988,63 @@ Quantum__Metering__V1__GetConsumptionProfileResponse *
 void   quantum__metering__v1__get_consumption_profile_response__free_unpacked
                      (Quantum__Metering__V1__GetConsumptionProfileResponse *message,
                       ProtobufCAllocator *allocator);
+/* Quantum__Metering__V1__BatchGetConsumptionProfilesRequest methods */
+void   quantum__metering__v1__batch_get_consumption_profiles_request__init
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesRequest         *message);
+size_t quantum__metering__v1__batch_get_consumption_profiles_request__get_packed_size
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest   *message);
+size_t quantum__metering__v1__batch_get_consumption_profiles_request__pack
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest   *message,
+                      uint8_t             *out);
+size_t quantum__metering__v1__batch_get_consumption_profiles_request__pack_to_buffer
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *
+       quantum__metering__v1__batch_get_consumption_profiles_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__metering__v1__batch_get_consumption_profiles_request__free_unpacked
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Quantum__Metering__V1__MeterPointConsumption methods */
+void   quantum__metering__v1__meter_point_consumption__init
+                     (Quantum__Metering__V1__MeterPointConsumption         *message);
+size_t quantum__metering__v1__meter_point_consumption__get_packed_size
+                     (const Quantum__Metering__V1__MeterPointConsumption   *message);
+size_t quantum__metering__v1__meter_point_consumption__pack
+                     (const Quantum__Metering__V1__MeterPointConsumption   *message,
+                      uint8_t             *out);
+size_t quantum__metering__v1__meter_point_consumption__pack_to_buffer
+                     (const Quantum__Metering__V1__MeterPointConsumption   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Metering__V1__MeterPointConsumption *
+       quantum__metering__v1__meter_point_consumption__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__metering__v1__meter_point_consumption__free_unpacked
+                     (Quantum__Metering__V1__MeterPointConsumption *message,
+                      ProtobufCAllocator *allocator);
+/* Quantum__Metering__V1__BatchGetConsumptionProfilesResponse methods */
+void   quantum__metering__v1__batch_get_consumption_profiles_response__init
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesResponse         *message);
+size_t quantum__metering__v1__batch_get_consumption_profiles_response__get_packed_size
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse   *message);
+size_t quantum__metering__v1__batch_get_consumption_profiles_response__pack
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse   *message,
+                      uint8_t             *out);
+size_t quantum__metering__v1__batch_get_consumption_profiles_response__pack_to_buffer
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *
+       quantum__metering__v1__batch_get_consumption_profiles_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   quantum__metering__v1__batch_get_consumption_profiles_response__free_unpacked
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Quantum__Metering__V1__GetLatestReadingRequest methods */
 void   quantum__metering__v1__get_latest_reading_request__init
                      (Quantum__Metering__V1__GetLatestReadingRequest         *message);
@@ -1135,6 +1279,15 @@ typedef void (*Quantum__Metering__V1__GetConsumptionProfileRequest_Closure)
 typedef void (*Quantum__Metering__V1__GetConsumptionProfileResponse_Closure)
                  (const Quantum__Metering__V1__GetConsumptionProfileResponse *message,
                   void *closure_data);
+typedef void (*Quantum__Metering__V1__BatchGetConsumptionProfilesRequest_Closure)
+                 (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *message,
+                  void *closure_data);
+typedef void (*Quantum__Metering__V1__MeterPointConsumption_Closure)
+                 (const Quantum__Metering__V1__MeterPointConsumption *message,
+                  void *closure_data);
+typedef void (*Quantum__Metering__V1__BatchGetConsumptionProfilesResponse_Closure)
+                 (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *message,
+                  void *closure_data);
 typedef void (*Quantum__Metering__V1__GetLatestReadingRequest_Closure)
                  (const Quantum__Metering__V1__GetLatestReadingRequest *message,
                   void *closure_data);
@@ -1200,6 +1353,10 @@ struct Quantum__Metering__V1__MeteringService_Service
                                   const Quantum__Metering__V1__GetConsumptionProfileRequest *input,
                                   Quantum__Metering__V1__GetConsumptionProfileResponse_Closure closure,
                                   void *closure_data);
+  void (*batch_get_consumption_profiles)(Quantum__Metering__V1__MeteringService_Service *service,
+                                         const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *input,
+                                         Quantum__Metering__V1__BatchGetConsumptionProfilesResponse_Closure closure,
+                                         void *closure_data);
   void (*get_latest_reading)(Quantum__Metering__V1__MeteringService_Service *service,
                              const Quantum__Metering__V1__GetLatestReadingRequest *input,
                              Quantum__Metering__V1__GetLatestReadingResponse_Closure closure,
@@ -1239,6 +1396,7 @@ void quantum__metering__v1__metering_service__init (Quantum__Metering__V1__Meter
       function_prefix__ ## ingest_readings,\
       function_prefix__ ## stream_readings,\
       function_prefix__ ## get_consumption_profile,\
+      function_prefix__ ## batch_get_consumption_profiles,\
       function_prefix__ ## get_latest_reading,\
       function_prefix__ ## validate_readings,\
       function_prefix__ ## edit_reading,\
@@ -1273,6 +1431,10 @@ void quantum__metering__v1__metering_service__get_consumption_profile(ProtobufCS
                                                                       const Quantum__Metering__V1__GetConsumptionProfileRequest *input,
                                                                       Quantum__Metering__V1__GetConsumptionProfileResponse_Closure closure,
                                                                       void *closure_data);
+void quantum__metering__v1__metering_service__batch_get_consumption_profiles(ProtobufCService *service,
+                                                                             const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *input,
+                                                                             Quantum__Metering__V1__BatchGetConsumptionProfilesResponse_Closure closure,
+                                                                             void *closure_data);
 void quantum__metering__v1__metering_service__get_latest_reading(ProtobufCService *service,
                                                                  const Quantum__Metering__V1__GetLatestReadingRequest *input,
                                                                  Quantum__Metering__V1__GetLatestReadingResponse_Closure closure,
@@ -1314,6 +1476,9 @@ extern const ProtobufCMessageDescriptor quantum__metering__v1__stream_readings_r
 extern const ProtobufCMessageDescriptor quantum__metering__v1__stream_readings_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__metering__v1__get_consumption_profile_request__descriptor;
 extern const ProtobufCMessageDescriptor quantum__metering__v1__get_consumption_profile_response__descriptor;
+extern const ProtobufCMessageDescriptor quantum__metering__v1__batch_get_consumption_profiles_request__descriptor;
+extern const ProtobufCMessageDescriptor quantum__metering__v1__meter_point_consumption__descriptor;
+extern const ProtobufCMessageDescriptor quantum__metering__v1__batch_get_consumption_profiles_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__metering__v1__get_latest_reading_request__descriptor;
 extern const ProtobufCMessageDescriptor quantum__metering__v1__get_latest_reading_response__descriptor;
 extern const ProtobufCMessageDescriptor quantum__metering__v1__validate_readings_request__descriptor;

@@ -187,6 +187,96 @@ void   quantum__customer__v1__get_customer_response__free_unpacked
   assert(message->base.descriptor == &quantum__customer__v1__get_customer_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   quantum__customer__v1__get_customer_summary_request__init
+                     (Quantum__Customer__V1__GetCustomerSummaryRequest         *message)
+{
+  static const Quantum__Customer__V1__GetCustomerSummaryRequest init_value = QUANTUM__CUSTOMER__V1__GET_CUSTOMER_SUMMARY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t quantum__customer__v1__get_customer_summary_request__get_packed_size
+                     (const Quantum__Customer__V1__GetCustomerSummaryRequest *message)
+{
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__customer__v1__get_customer_summary_request__pack
+                     (const Quantum__Customer__V1__GetCustomerSummaryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__customer__v1__get_customer_summary_request__pack_to_buffer
+                     (const Quantum__Customer__V1__GetCustomerSummaryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Customer__V1__GetCustomerSummaryRequest *
+       quantum__customer__v1__get_customer_summary_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Customer__V1__GetCustomerSummaryRequest *)
+     protobuf_c_message_unpack (&quantum__customer__v1__get_customer_summary_request__descriptor,
+                                allocator, len, data);
+}
+void   quantum__customer__v1__get_customer_summary_request__free_unpacked
+                     (Quantum__Customer__V1__GetCustomerSummaryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   quantum__customer__v1__get_customer_summary_response__init
+                     (Quantum__Customer__V1__GetCustomerSummaryResponse         *message)
+{
+  static const Quantum__Customer__V1__GetCustomerSummaryResponse init_value = QUANTUM__CUSTOMER__V1__GET_CUSTOMER_SUMMARY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t quantum__customer__v1__get_customer_summary_response__get_packed_size
+                     (const Quantum__Customer__V1__GetCustomerSummaryResponse *message)
+{
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__customer__v1__get_customer_summary_response__pack
+                     (const Quantum__Customer__V1__GetCustomerSummaryResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__customer__v1__get_customer_summary_response__pack_to_buffer
+                     (const Quantum__Customer__V1__GetCustomerSummaryResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Customer__V1__GetCustomerSummaryResponse *
+       quantum__customer__v1__get_customer_summary_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Customer__V1__GetCustomerSummaryResponse *)
+     protobuf_c_message_unpack (&quantum__customer__v1__get_customer_summary_response__descriptor,
+                                allocator, len, data);
+}
+void   quantum__customer__v1__get_customer_summary_response__free_unpacked
+                     (Quantum__Customer__V1__GetCustomerSummaryResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__customer__v1__get_customer_summary_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   quantum__customer__v1__batch_get_customers_request__init
                      (Quantum__Customer__V1__BatchGetCustomersRequest         *message)
 {
@@ -5120,6 +5210,147 @@ const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_response__d
   quantum__customer__v1__get_customer_response__field_indices_by_name,
   1,  quantum__customer__v1__get_customer_response__number_ranges,
   (ProtobufCMessageInit) quantum__customer__v1__get_customer_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__customer__v1__get_customer_summary_request__field_descriptors[2] =
+{
+  {
+    "customer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryRequest, customer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "interaction_limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryRequest, interaction_limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__customer__v1__get_customer_summary_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer_id */
+  1,   /* field[1] = interaction_limit */
+};
+static const ProtobufCIntRange quantum__customer__v1__get_customer_summary_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.customer.v1.GetCustomerSummaryRequest",
+  "GetCustomerSummaryRequest",
+  "Quantum__Customer__V1__GetCustomerSummaryRequest",
+  "quantum.customer.v1",
+  sizeof(Quantum__Customer__V1__GetCustomerSummaryRequest),
+  2,
+  quantum__customer__v1__get_customer_summary_request__field_descriptors,
+  quantum__customer__v1__get_customer_summary_request__field_indices_by_name,
+  1,  quantum__customer__v1__get_customer_summary_request__number_ranges,
+  (ProtobufCMessageInit) quantum__customer__v1__get_customer_summary_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__customer__v1__get_customer_summary_response__field_descriptors[5] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, customer),
+    &quantum__customer__v1__customer__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accounts",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, accounts),
+    &quantum__customer__v1__list_customer_accounts_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "premises",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, premises),
+    &quantum__customer__v1__list_premises_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agreements",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, agreements),
+    &quantum__customer__v1__list_service_agreements_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recent_interactions",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, recent_interactions),
+    &quantum__customer__v1__list_interactions_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__customer__v1__get_customer_summary_response__field_indices_by_name[] = {
+  1,   /* field[1] = accounts */
+  3,   /* field[3] = agreements */
+  0,   /* field[0] = customer */
+  2,   /* field[2] = premises */
+  4,   /* field[4] = recent_interactions */
+};
+static const ProtobufCIntRange quantum__customer__v1__get_customer_summary_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.customer.v1.GetCustomerSummaryResponse",
+  "GetCustomerSummaryResponse",
+  "Quantum__Customer__V1__GetCustomerSummaryResponse",
+  "quantum.customer.v1",
+  sizeof(Quantum__Customer__V1__GetCustomerSummaryResponse),
+  5,
+  quantum__customer__v1__get_customer_summary_response__field_descriptors,
+  quantum__customer__v1__get_customer_summary_response__field_indices_by_name,
+  1,  quantum__customer__v1__get_customer_summary_response__number_ranges,
+  (ProtobufCMessageInit) quantum__customer__v1__get_customer_summary_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor quantum__customer__v1__batch_get_customers_request__field_descriptors[1] =
@@ -10214,11 +10445,12 @@ const ProtobufCMessageDescriptor quantum__customer__v1__delete_competitor_profil
   (ProtobufCMessageInit) quantum__customer__v1__delete_competitor_profile_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor quantum__customer__v1__customer_service__method_descriptors[56] =
+static const ProtobufCMethodDescriptor quantum__customer__v1__customer_service__method_descriptors[57] =
 {
   { "CreateCustomer", &quantum__customer__v1__create_customer_request__descriptor, &quantum__customer__v1__create_customer_response__descriptor },
   { "GetCustomer", &quantum__customer__v1__get_customer_request__descriptor, &quantum__customer__v1__get_customer_response__descriptor },
   { "BatchGetCustomers", &quantum__customer__v1__batch_get_customers_request__descriptor, &quantum__customer__v1__batch_get_customers_response__descriptor },
+  { "GetCustomerSummary", &quantum__customer__v1__get_customer_summary_request__descriptor, &quantum__customer__v1__get_customer_summary_response__descriptor },
   { "UpdateCustomer", &quantum__customer__v1__update_customer_request__descriptor, &quantum__customer__v1__update_customer_response__descriptor },
   { "ListCustomers", &quantum__customer__v1__list_customers_request__descriptor, &quantum__customer__v1__list_customers_response__descriptor },
   { "CreateCustomerAccount", &quantum__customer__v1__create_customer_account_request__descriptor, &quantum__customer__v1__create_customer_account_response__descriptor },
@@ -10275,61 +10507,62 @@ static const ProtobufCMethodDescriptor quantum__customer__v1__customer_service__
 };
 const unsigned quantum__customer__v1__customer_service__method_indices_by_name[] = {
   2,        /* BatchGetCustomers */
-  12,        /* BatchGetPremises */
-  22,        /* BatchGetProducts */
-  9,        /* CloseCustomerAccount */
-  32,        /* CountCustomersServed */
-  50,        /* CreateCompetitorProfile */
+  13,        /* BatchGetPremises */
+  23,        /* BatchGetProducts */
+  10,        /* CloseCustomerAccount */
+  33,        /* CountCustomersServed */
+  51,        /* CreateCompetitorProfile */
   0,        /* CreateCustomer */
-  5,        /* CreateCustomerAccount */
-  25,        /* CreateInteraction */
-  33,        /* CreateMarketSegment */
-  38,        /* CreateMarketingCampaign */
-  10,        /* CreatePremise */
-  20,        /* CreateProduct */
-  44,        /* CreateSalesOpportunity */
-  15,        /* CreateServiceAgreement */
-  54,        /* DeleteCompetitorProfile */
-  37,        /* DeleteMarketSegment */
-  42,        /* DeleteMarketingCampaign */
-  48,        /* DeleteSalesOpportunity */
-  51,        /* GetCompetitorProfile */
-  30,        /* GetConsent */
+  6,        /* CreateCustomerAccount */
+  26,        /* CreateInteraction */
+  34,        /* CreateMarketSegment */
+  39,        /* CreateMarketingCampaign */
+  11,        /* CreatePremise */
+  21,        /* CreateProduct */
+  45,        /* CreateSalesOpportunity */
+  16,        /* CreateServiceAgreement */
+  55,        /* DeleteCompetitorProfile */
+  38,        /* DeleteMarketSegment */
+  43,        /* DeleteMarketingCampaign */
+  49,        /* DeleteSalesOpportunity */
+  52,        /* GetCompetitorProfile */
+  31,        /* GetConsent */
   1,        /* GetCustomer */
-  6,        /* GetCustomerAccount */
-  26,        /* GetInteraction */
-  34,        /* GetMarketSegment */
-  39,        /* GetMarketingCampaign */
-  11,        /* GetPremise */
-  21,        /* GetProduct */
-  45,        /* GetSalesOpportunity */
-  16,        /* GetServiceAgreement */
-  28,        /* GrantConsent */
-  55,        /* ListAuditRecords */
-  43,        /* ListCampaignAudience */
-  53,        /* ListCompetitorProfiles */
-  31,        /* ListConsents */
-  8,        /* ListCustomerAccounts */
-  4,        /* ListCustomers */
-  27,        /* ListInteractions */
-  36,        /* ListMarketSegments */
-  41,        /* ListMarketingCampaigns */
-  14,        /* ListPremises */
-  24,        /* ListProducts */
-  47,        /* ListSalesOpportunities */
-  18,        /* ListServiceAgreements */
-  29,        /* RevokeConsent */
-  19,        /* TerminateServiceAgreement */
-  49,        /* TransitionOpportunityStage */
-  52,        /* UpdateCompetitorProfile */
-  3,        /* UpdateCustomer */
-  7,        /* UpdateCustomerAccount */
-  35,        /* UpdateMarketSegment */
-  40,        /* UpdateMarketingCampaign */
-  13,        /* UpdatePremise */
-  23,        /* UpdateProduct */
-  46,        /* UpdateSalesOpportunity */
-  17         /* UpdateServiceAgreement */
+  7,        /* GetCustomerAccount */
+  3,        /* GetCustomerSummary */
+  27,        /* GetInteraction */
+  35,        /* GetMarketSegment */
+  40,        /* GetMarketingCampaign */
+  12,        /* GetPremise */
+  22,        /* GetProduct */
+  46,        /* GetSalesOpportunity */
+  17,        /* GetServiceAgreement */
+  29,        /* GrantConsent */
+  56,        /* ListAuditRecords */
+  44,        /* ListCampaignAudience */
+  54,        /* ListCompetitorProfiles */
+  32,        /* ListConsents */
+  9,        /* ListCustomerAccounts */
+  5,        /* ListCustomers */
+  28,        /* ListInteractions */
+  37,        /* ListMarketSegments */
+  42,        /* ListMarketingCampaigns */
+  15,        /* ListPremises */
+  25,        /* ListProducts */
+  48,        /* ListSalesOpportunities */
+  19,        /* ListServiceAgreements */
+  30,        /* RevokeConsent */
+  20,        /* TerminateServiceAgreement */
+  50,        /* TransitionOpportunityStage */
+  53,        /* UpdateCompetitorProfile */
+  4,        /* UpdateCustomer */
+  8,        /* UpdateCustomerAccount */
+  36,        /* UpdateMarketSegment */
+  41,        /* UpdateMarketingCampaign */
+  14,        /* UpdatePremise */
+  24,        /* UpdateProduct */
+  47,        /* UpdateSalesOpportunity */
+  18         /* UpdateServiceAgreement */
 };
 const ProtobufCServiceDescriptor quantum__customer__v1__customer_service__descriptor =
 {
@@ -10338,7 +10571,7 @@ const ProtobufCServiceDescriptor quantum__customer__v1__customer_service__descri
   "CustomerService",
   "Quantum__Customer__V1__CustomerService",
   "quantum.customer.v1",
-  56,
+  57,
   quantum__customer__v1__customer_service__method_descriptors,
   quantum__customer__v1__customer_service__method_indices_by_name
 };
@@ -10366,13 +10599,21 @@ void quantum__customer__v1__customer_service__batch_get_customers(ProtobufCServi
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void quantum__customer__v1__customer_service__get_customer_summary(ProtobufCService *service,
+                                                                   const Quantum__Customer__V1__GetCustomerSummaryRequest *input,
+                                                                   Quantum__Customer__V1__GetCustomerSummaryResponse_Closure closure,
+                                                                   void *closure_data)
+{
+  assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void quantum__customer__v1__customer_service__update_customer(ProtobufCService *service,
                                                               const Quantum__Customer__V1__UpdateCustomerRequest *input,
                                                               Quantum__Customer__V1__UpdateCustomerResponse_Closure closure,
                                                               void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_customers(ProtobufCService *service,
                                                              const Quantum__Customer__V1__ListCustomersRequest *input,
@@ -10380,7 +10621,7 @@ void quantum__customer__v1__customer_service__list_customers(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_customer_account(ProtobufCService *service,
                                                                       const Quantum__Customer__V1__CreateCustomerAccountRequest *input,
@@ -10388,7 +10629,7 @@ void quantum__customer__v1__customer_service__create_customer_account(ProtobufCS
                                                                       void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_customer_account(ProtobufCService *service,
                                                                    const Quantum__Customer__V1__GetCustomerAccountRequest *input,
@@ -10396,7 +10637,7 @@ void quantum__customer__v1__customer_service__get_customer_account(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_customer_account(ProtobufCService *service,
                                                                       const Quantum__Customer__V1__UpdateCustomerAccountRequest *input,
@@ -10404,7 +10645,7 @@ void quantum__customer__v1__customer_service__update_customer_account(ProtobufCS
                                                                       void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_customer_accounts(ProtobufCService *service,
                                                                      const Quantum__Customer__V1__ListCustomerAccountsRequest *input,
@@ -10412,7 +10653,7 @@ void quantum__customer__v1__customer_service__list_customer_accounts(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__close_customer_account(ProtobufCService *service,
                                                                      const Quantum__Customer__V1__CloseCustomerAccountRequest *input,
@@ -10420,7 +10661,7 @@ void quantum__customer__v1__customer_service__close_customer_account(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_premise(ProtobufCService *service,
                                                              const Quantum__Customer__V1__CreatePremiseRequest *input,
@@ -10428,7 +10669,7 @@ void quantum__customer__v1__customer_service__create_premise(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_premise(ProtobufCService *service,
                                                           const Quantum__Customer__V1__GetPremiseRequest *input,
@@ -10436,7 +10677,7 @@ void quantum__customer__v1__customer_service__get_premise(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__batch_get_premises(ProtobufCService *service,
                                                                  const Quantum__Customer__V1__BatchGetPremisesRequest *input,
@@ -10444,7 +10685,7 @@ void quantum__customer__v1__customer_service__batch_get_premises(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_premise(ProtobufCService *service,
                                                              const Quantum__Customer__V1__UpdatePremiseRequest *input,
@@ -10452,7 +10693,7 @@ void quantum__customer__v1__customer_service__update_premise(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_premises(ProtobufCService *service,
                                                             const Quantum__Customer__V1__ListPremisesRequest *input,
@@ -10460,7 +10701,7 @@ void quantum__customer__v1__customer_service__list_premises(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_service_agreement(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__CreateServiceAgreementRequest *input,
@@ -10468,7 +10709,7 @@ void quantum__customer__v1__customer_service__create_service_agreement(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_service_agreement(ProtobufCService *service,
                                                                     const Quantum__Customer__V1__GetServiceAgreementRequest *input,
@@ -10476,7 +10717,7 @@ void quantum__customer__v1__customer_service__get_service_agreement(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_service_agreement(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__UpdateServiceAgreementRequest *input,
@@ -10484,7 +10725,7 @@ void quantum__customer__v1__customer_service__update_service_agreement(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_service_agreements(ProtobufCService *service,
                                                                       const Quantum__Customer__V1__ListServiceAgreementsRequest *input,
@@ -10492,7 +10733,7 @@ void quantum__customer__v1__customer_service__list_service_agreements(ProtobufCS
                                                                       void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__terminate_service_agreement(ProtobufCService *service,
                                                                           const Quantum__Customer__V1__TerminateServiceAgreementRequest *input,
@@ -10500,7 +10741,7 @@ void quantum__customer__v1__customer_service__terminate_service_agreement(Protob
                                                                           void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_product(ProtobufCService *service,
                                                              const Quantum__Customer__V1__CreateProductRequest *input,
@@ -10508,7 +10749,7 @@ void quantum__customer__v1__customer_service__create_product(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_product(ProtobufCService *service,
                                                           const Quantum__Customer__V1__GetProductRequest *input,
@@ -10516,7 +10757,7 @@ void quantum__customer__v1__customer_service__get_product(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__batch_get_products(ProtobufCService *service,
                                                                  const Quantum__Customer__V1__BatchGetProductsRequest *input,
@@ -10524,7 +10765,7 @@ void quantum__customer__v1__customer_service__batch_get_products(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_product(ProtobufCService *service,
                                                              const Quantum__Customer__V1__UpdateProductRequest *input,
@@ -10532,7 +10773,7 @@ void quantum__customer__v1__customer_service__update_product(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_products(ProtobufCService *service,
                                                             const Quantum__Customer__V1__ListProductsRequest *input,
@@ -10540,7 +10781,7 @@ void quantum__customer__v1__customer_service__list_products(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_interaction(ProtobufCService *service,
                                                                  const Quantum__Customer__V1__CreateInteractionRequest *input,
@@ -10548,7 +10789,7 @@ void quantum__customer__v1__customer_service__create_interaction(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_interaction(ProtobufCService *service,
                                                               const Quantum__Customer__V1__GetInteractionRequest *input,
@@ -10556,7 +10797,7 @@ void quantum__customer__v1__customer_service__get_interaction(ProtobufCService *
                                                               void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_interactions(ProtobufCService *service,
                                                                 const Quantum__Customer__V1__ListInteractionsRequest *input,
@@ -10564,7 +10805,7 @@ void quantum__customer__v1__customer_service__list_interactions(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__grant_consent(ProtobufCService *service,
                                                             const Quantum__Customer__V1__GrantConsentRequest *input,
@@ -10572,7 +10813,7 @@ void quantum__customer__v1__customer_service__grant_consent(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__revoke_consent(ProtobufCService *service,
                                                              const Quantum__Customer__V1__RevokeConsentRequest *input,
@@ -10580,7 +10821,7 @@ void quantum__customer__v1__customer_service__revoke_consent(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_consent(ProtobufCService *service,
                                                           const Quantum__Customer__V1__GetConsentRequest *input,
@@ -10588,7 +10829,7 @@ void quantum__customer__v1__customer_service__get_consent(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_consents(ProtobufCService *service,
                                                             const Quantum__Customer__V1__ListConsentsRequest *input,
@@ -10596,7 +10837,7 @@ void quantum__customer__v1__customer_service__list_consents(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__count_customers_served(ProtobufCService *service,
                                                                      const Quantum__Customer__V1__CountCustomersServedRequest *input,
@@ -10604,7 +10845,7 @@ void quantum__customer__v1__customer_service__count_customers_served(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_market_segment(ProtobufCService *service,
                                                                     const Quantum__Customer__V1__CreateMarketSegmentRequest *input,
@@ -10612,7 +10853,7 @@ void quantum__customer__v1__customer_service__create_market_segment(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_market_segment(ProtobufCService *service,
                                                                  const Quantum__Customer__V1__GetMarketSegmentRequest *input,
@@ -10620,7 +10861,7 @@ void quantum__customer__v1__customer_service__get_market_segment(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_market_segment(ProtobufCService *service,
                                                                     const Quantum__Customer__V1__UpdateMarketSegmentRequest *input,
@@ -10628,7 +10869,7 @@ void quantum__customer__v1__customer_service__update_market_segment(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 36, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_market_segments(ProtobufCService *service,
                                                                    const Quantum__Customer__V1__ListMarketSegmentsRequest *input,
@@ -10636,7 +10877,7 @@ void quantum__customer__v1__customer_service__list_market_segments(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 36, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 37, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__delete_market_segment(ProtobufCService *service,
                                                                     const Quantum__Customer__V1__DeleteMarketSegmentRequest *input,
@@ -10644,7 +10885,7 @@ void quantum__customer__v1__customer_service__delete_market_segment(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 37, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 38, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_marketing_campaign(ProtobufCService *service,
                                                                         const Quantum__Customer__V1__CreateMarketingCampaignRequest *input,
@@ -10652,7 +10893,7 @@ void quantum__customer__v1__customer_service__create_marketing_campaign(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 38, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_marketing_campaign(ProtobufCService *service,
                                                                      const Quantum__Customer__V1__GetMarketingCampaignRequest *input,
@@ -10660,7 +10901,7 @@ void quantum__customer__v1__customer_service__get_marketing_campaign(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 40, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_marketing_campaign(ProtobufCService *service,
                                                                         const Quantum__Customer__V1__UpdateMarketingCampaignRequest *input,
@@ -10668,7 +10909,7 @@ void quantum__customer__v1__customer_service__update_marketing_campaign(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 40, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_marketing_campaigns(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__ListMarketingCampaignsRequest *input,
@@ -10676,7 +10917,7 @@ void quantum__customer__v1__customer_service__list_marketing_campaigns(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 42, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__delete_marketing_campaign(ProtobufCService *service,
                                                                         const Quantum__Customer__V1__DeleteMarketingCampaignRequest *input,
@@ -10684,7 +10925,7 @@ void quantum__customer__v1__customer_service__delete_marketing_campaign(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 42, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 43, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_campaign_audience(ProtobufCService *service,
                                                                      const Quantum__Customer__V1__ListCampaignAudienceRequest *input,
@@ -10692,7 +10933,7 @@ void quantum__customer__v1__customer_service__list_campaign_audience(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 43, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 44, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_sales_opportunity(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__CreateSalesOpportunityRequest *input,
@@ -10700,7 +10941,7 @@ void quantum__customer__v1__customer_service__create_sales_opportunity(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 44, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 45, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_sales_opportunity(ProtobufCService *service,
                                                                     const Quantum__Customer__V1__GetSalesOpportunityRequest *input,
@@ -10708,7 +10949,7 @@ void quantum__customer__v1__customer_service__get_sales_opportunity(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 45, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 46, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_sales_opportunity(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__UpdateSalesOpportunityRequest *input,
@@ -10716,7 +10957,7 @@ void quantum__customer__v1__customer_service__update_sales_opportunity(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 46, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 47, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_sales_opportunities(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__ListSalesOpportunitiesRequest *input,
@@ -10724,7 +10965,7 @@ void quantum__customer__v1__customer_service__list_sales_opportunities(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 47, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 48, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__delete_sales_opportunity(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__DeleteSalesOpportunityRequest *input,
@@ -10732,7 +10973,7 @@ void quantum__customer__v1__customer_service__delete_sales_opportunity(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 48, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 49, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__transition_opportunity_stage(ProtobufCService *service,
                                                                            const Quantum__Customer__V1__TransitionOpportunityStageRequest *input,
@@ -10740,7 +10981,7 @@ void quantum__customer__v1__customer_service__transition_opportunity_stage(Proto
                                                                            void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 49, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 50, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__create_competitor_profile(ProtobufCService *service,
                                                                         const Quantum__Customer__V1__CreateCompetitorProfileRequest *input,
@@ -10748,7 +10989,7 @@ void quantum__customer__v1__customer_service__create_competitor_profile(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 50, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 51, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__get_competitor_profile(ProtobufCService *service,
                                                                      const Quantum__Customer__V1__GetCompetitorProfileRequest *input,
@@ -10756,7 +10997,7 @@ void quantum__customer__v1__customer_service__get_competitor_profile(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 51, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 52, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__update_competitor_profile(ProtobufCService *service,
                                                                         const Quantum__Customer__V1__UpdateCompetitorProfileRequest *input,
@@ -10764,7 +11005,7 @@ void quantum__customer__v1__customer_service__update_competitor_profile(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 52, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 53, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_competitor_profiles(ProtobufCService *service,
                                                                        const Quantum__Customer__V1__ListCompetitorProfilesRequest *input,
@@ -10772,7 +11013,7 @@ void quantum__customer__v1__customer_service__list_competitor_profiles(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 53, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 54, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__delete_competitor_profile(ProtobufCService *service,
                                                                         const Quantum__Customer__V1__DeleteCompetitorProfileRequest *input,
@@ -10780,7 +11021,7 @@ void quantum__customer__v1__customer_service__delete_competitor_profile(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 54, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 55, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__list_audit_records(ProtobufCService *service,
                                                                  const Quantum__Type__V1__ListAuditRecordsRequest *input,
@@ -10788,7 +11029,7 @@ void quantum__customer__v1__customer_service__list_audit_records(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__customer__v1__customer_service__descriptor);
-  service->invoke(service, 55, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 56, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__customer__v1__customer_service__init (Quantum__Customer__V1__CustomerService_Service *service,
                                                     Quantum__Customer__V1__CustomerService_ServiceDestroy destroy)

@@ -367,6 +367,141 @@ void   quantum__finance__v1__get_balance_response__free_unpacked
   assert(message->base.descriptor == &quantum__finance__v1__get_balance_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   quantum__finance__v1__batch_get_account_activity_request__init
+                     (Quantum__Finance__V1__BatchGetAccountActivityRequest         *message)
+{
+  static const Quantum__Finance__V1__BatchGetAccountActivityRequest init_value = QUANTUM__FINANCE__V1__BATCH_GET_ACCOUNT_ACTIVITY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t quantum__finance__v1__batch_get_account_activity_request__get_packed_size
+                     (const Quantum__Finance__V1__BatchGetAccountActivityRequest *message)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__finance__v1__batch_get_account_activity_request__pack
+                     (const Quantum__Finance__V1__BatchGetAccountActivityRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__finance__v1__batch_get_account_activity_request__pack_to_buffer
+                     (const Quantum__Finance__V1__BatchGetAccountActivityRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Finance__V1__BatchGetAccountActivityRequest *
+       quantum__finance__v1__batch_get_account_activity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Finance__V1__BatchGetAccountActivityRequest *)
+     protobuf_c_message_unpack (&quantum__finance__v1__batch_get_account_activity_request__descriptor,
+                                allocator, len, data);
+}
+void   quantum__finance__v1__batch_get_account_activity_request__free_unpacked
+                     (Quantum__Finance__V1__BatchGetAccountActivityRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   quantum__finance__v1__account_activity__init
+                     (Quantum__Finance__V1__AccountActivity         *message)
+{
+  static const Quantum__Finance__V1__AccountActivity init_value = QUANTUM__FINANCE__V1__ACCOUNT_ACTIVITY__INIT;
+  *message = init_value;
+}
+size_t quantum__finance__v1__account_activity__get_packed_size
+                     (const Quantum__Finance__V1__AccountActivity *message)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__account_activity__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__finance__v1__account_activity__pack
+                     (const Quantum__Finance__V1__AccountActivity *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__account_activity__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__finance__v1__account_activity__pack_to_buffer
+                     (const Quantum__Finance__V1__AccountActivity *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__account_activity__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Finance__V1__AccountActivity *
+       quantum__finance__v1__account_activity__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Finance__V1__AccountActivity *)
+     protobuf_c_message_unpack (&quantum__finance__v1__account_activity__descriptor,
+                                allocator, len, data);
+}
+void   quantum__finance__v1__account_activity__free_unpacked
+                     (Quantum__Finance__V1__AccountActivity *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__finance__v1__account_activity__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   quantum__finance__v1__batch_get_account_activity_response__init
+                     (Quantum__Finance__V1__BatchGetAccountActivityResponse         *message)
+{
+  static const Quantum__Finance__V1__BatchGetAccountActivityResponse init_value = QUANTUM__FINANCE__V1__BATCH_GET_ACCOUNT_ACTIVITY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t quantum__finance__v1__batch_get_account_activity_response__get_packed_size
+                     (const Quantum__Finance__V1__BatchGetAccountActivityResponse *message)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__finance__v1__batch_get_account_activity_response__pack
+                     (const Quantum__Finance__V1__BatchGetAccountActivityResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__finance__v1__batch_get_account_activity_response__pack_to_buffer
+                     (const Quantum__Finance__V1__BatchGetAccountActivityResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Finance__V1__BatchGetAccountActivityResponse *
+       quantum__finance__v1__batch_get_account_activity_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Finance__V1__BatchGetAccountActivityResponse *)
+     protobuf_c_message_unpack (&quantum__finance__v1__batch_get_account_activity_response__descriptor,
+                                allocator, len, data);
+}
+void   quantum__finance__v1__batch_get_account_activity_response__free_unpacked
+                     (Quantum__Finance__V1__BatchGetAccountActivityResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__finance__v1__batch_get_account_activity_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   quantum__finance__v1__create_tariff_request__init
                      (Quantum__Finance__V1__CreateTariffRequest         *message)
 {
@@ -2843,6 +2978,185 @@ const ProtobufCMessageDescriptor quantum__finance__v1__get_balance_response__des
   quantum__finance__v1__get_balance_response__field_indices_by_name,
   1,  quantum__finance__v1__get_balance_response__number_ranges,
   (ProtobufCMessageInit) quantum__finance__v1__get_balance_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__finance__v1__batch_get_account_activity_request__field_descriptors[2] =
+{
+  {
+    "account_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Quantum__Finance__V1__BatchGetAccountActivityRequest, n_account_ids),
+    offsetof(Quantum__Finance__V1__BatchGetAccountActivityRequest, account_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recent_transaction_limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Finance__V1__BatchGetAccountActivityRequest, recent_transaction_limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__finance__v1__batch_get_account_activity_request__field_indices_by_name[] = {
+  0,   /* field[0] = account_ids */
+  1,   /* field[1] = recent_transaction_limit */
+};
+static const ProtobufCIntRange quantum__finance__v1__batch_get_account_activity_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor quantum__finance__v1__batch_get_account_activity_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.finance.v1.BatchGetAccountActivityRequest",
+  "BatchGetAccountActivityRequest",
+  "Quantum__Finance__V1__BatchGetAccountActivityRequest",
+  "quantum.finance.v1",
+  sizeof(Quantum__Finance__V1__BatchGetAccountActivityRequest),
+  2,
+  quantum__finance__v1__batch_get_account_activity_request__field_descriptors,
+  quantum__finance__v1__batch_get_account_activity_request__field_indices_by_name,
+  1,  quantum__finance__v1__batch_get_account_activity_request__number_ranges,
+  (ProtobufCMessageInit) quantum__finance__v1__batch_get_account_activity_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__finance__v1__account_activity__field_descriptors[5] =
+{
+  {
+    "account_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Finance__V1__AccountActivity, account_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Finance__V1__AccountActivity, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Finance__V1__AccountActivity, status_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "balance",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Finance__V1__AccountActivity, balance),
+    &quantum__finance__v1__balance__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recent_transactions",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Quantum__Finance__V1__AccountActivity, n_recent_transactions),
+    offsetof(Quantum__Finance__V1__AccountActivity, recent_transactions),
+    &quantum__finance__v1__financial_transaction__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__finance__v1__account_activity__field_indices_by_name[] = {
+  0,   /* field[0] = account_id */
+  3,   /* field[3] = balance */
+  4,   /* field[4] = recent_transactions */
+  1,   /* field[1] = status_code */
+  2,   /* field[2] = status_message */
+};
+static const ProtobufCIntRange quantum__finance__v1__account_activity__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor quantum__finance__v1__account_activity__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.finance.v1.AccountActivity",
+  "AccountActivity",
+  "Quantum__Finance__V1__AccountActivity",
+  "quantum.finance.v1",
+  sizeof(Quantum__Finance__V1__AccountActivity),
+  5,
+  quantum__finance__v1__account_activity__field_descriptors,
+  quantum__finance__v1__account_activity__field_indices_by_name,
+  1,  quantum__finance__v1__account_activity__number_ranges,
+  (ProtobufCMessageInit) quantum__finance__v1__account_activity__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__finance__v1__batch_get_account_activity_response__field_descriptors[1] =
+{
+  {
+    "activities",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Quantum__Finance__V1__BatchGetAccountActivityResponse, n_activities),
+    offsetof(Quantum__Finance__V1__BatchGetAccountActivityResponse, activities),
+    &quantum__finance__v1__account_activity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__finance__v1__batch_get_account_activity_response__field_indices_by_name[] = {
+  0,   /* field[0] = activities */
+};
+static const ProtobufCIntRange quantum__finance__v1__batch_get_account_activity_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor quantum__finance__v1__batch_get_account_activity_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.finance.v1.BatchGetAccountActivityResponse",
+  "BatchGetAccountActivityResponse",
+  "Quantum__Finance__V1__BatchGetAccountActivityResponse",
+  "quantum.finance.v1",
+  sizeof(Quantum__Finance__V1__BatchGetAccountActivityResponse),
+  1,
+  quantum__finance__v1__batch_get_account_activity_response__field_descriptors,
+  quantum__finance__v1__batch_get_account_activity_response__field_indices_by_name,
+  1,  quantum__finance__v1__batch_get_account_activity_response__number_ranges,
+  (ProtobufCMessageInit) quantum__finance__v1__batch_get_account_activity_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor quantum__finance__v1__create_tariff_request__field_descriptors[2] =
@@ -5334,12 +5648,13 @@ const ProtobufCMessageDescriptor quantum__finance__v1__compare_budget_response__
   (ProtobufCMessageInit) quantum__finance__v1__compare_budget_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor quantum__finance__v1__finance_service__method_descriptors[28] =
+static const ProtobufCMethodDescriptor quantum__finance__v1__finance_service__method_descriptors[29] =
 {
   { "PostTransaction", &quantum__finance__v1__post_transaction_request__descriptor, &quantum__finance__v1__post_transaction_response__descriptor },
   { "GetTransaction", &quantum__finance__v1__get_transaction_request__descriptor, &quantum__finance__v1__get_transaction_response__descriptor },
   { "ListTransactions", &quantum__finance__v1__list_transactions_request__descriptor, &quantum__finance__v1__list_transactions_response__descriptor },
   { "GetBalance", &quantum__finance__v1__get_balance_request__descriptor, &quantum__finance__v1__get_balance_response__descriptor },
+  { "BatchGetAccountActivity", &quantum__finance__v1__batch_get_account_activity_request__descriptor, &quantum__finance__v1__batch_get_account_activity_response__descriptor },
   { "CreateTariff", &quantum__finance__v1__create_tariff_request__descriptor, &quantum__finance__v1__create_tariff_response__descriptor },
   { "GetTariff", &quantum__finance__v1__get_tariff_request__descriptor, &quantum__finance__v1__get_tariff_response__descriptor },
   { "ListTariffs", &quantum__finance__v1__list_tariffs_request__descriptor, &quantum__finance__v1__list_tariffs_response__descriptor },
@@ -5366,34 +5681,35 @@ static const ProtobufCMethodDescriptor quantum__finance__v1__finance_service__me
   { "ListAuditRecords", &quantum__type__v1__list_audit_records_request__descriptor, &quantum__type__v1__list_audit_records_response__descriptor },
 };
 const unsigned quantum__finance__v1__finance_service__method_indices_by_name[] = {
-  7,        /* CalculateBill */
-  26,        /* CompareBudget */
-  15,        /* CreateComplianceRecord */
-  11,        /* CreateRegulatoryFiling */
-  4,        /* CreateTariff */
+  4,        /* BatchGetAccountActivity */
+  8,        /* CalculateBill */
+  27,        /* CompareBudget */
+  16,        /* CreateComplianceRecord */
+  12,        /* CreateRegulatoryFiling */
+  5,        /* CreateTariff */
   3,        /* GetBalance */
-  9,        /* GetBill */
-  16,        /* GetComplianceRecord */
-  23,        /* GetCostAllocationReport */
-  12,        /* GetRegulatoryFiling */
-  5,        /* GetTariff */
+  10,        /* GetBill */
+  17,        /* GetComplianceRecord */
+  24,        /* GetCostAllocationReport */
+  13,        /* GetRegulatoryFiling */
+  6,        /* GetTariff */
   1,        /* GetTransaction */
-  8,        /* IssueBill */
-  19,        /* LinkComplianceRecord */
-  27,        /* ListAuditRecords */
-  10,        /* ListBills */
-  25,        /* ListBudgetLines */
-  18,        /* ListComplianceRecords */
-  22,        /* ListCostAllocations */
-  13,        /* ListRegulatoryFilings */
-  6,        /* ListTariffs */
+  9,        /* IssueBill */
+  20,        /* LinkComplianceRecord */
+  28,        /* ListAuditRecords */
+  11,        /* ListBills */
+  26,        /* ListBudgetLines */
+  19,        /* ListComplianceRecords */
+  23,        /* ListCostAllocations */
+  14,        /* ListRegulatoryFilings */
+  7,        /* ListTariffs */
   2,        /* ListTransactions */
   0,        /* PostTransaction */
-  24,        /* RecordBudgetLine */
-  21,        /* RecordCostAllocation */
-  14,        /* TransitionFilingStatus */
-  20,        /* UnlinkComplianceRecord */
-  17         /* UpdateComplianceRecord */
+  25,        /* RecordBudgetLine */
+  22,        /* RecordCostAllocation */
+  15,        /* TransitionFilingStatus */
+  21,        /* UnlinkComplianceRecord */
+  18         /* UpdateComplianceRecord */
 };
 const ProtobufCServiceDescriptor quantum__finance__v1__finance_service__descriptor =
 {
@@ -5402,7 +5718,7 @@ const ProtobufCServiceDescriptor quantum__finance__v1__finance_service__descript
   "FinanceService",
   "Quantum__Finance__V1__FinanceService",
   "quantum.finance.v1",
-  28,
+  29,
   quantum__finance__v1__finance_service__method_descriptors,
   quantum__finance__v1__finance_service__method_indices_by_name
 };
@@ -5438,13 +5754,21 @@ void quantum__finance__v1__finance_service__get_balance(ProtobufCService *servic
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void quantum__finance__v1__finance_service__batch_get_account_activity(ProtobufCService *service,
+                                                                       const Quantum__Finance__V1__BatchGetAccountActivityRequest *input,
+                                                                       Quantum__Finance__V1__BatchGetAccountActivityResponse_Closure closure,
+                                                                       void *closure_data)
+{
+  assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void quantum__finance__v1__finance_service__create_tariff(ProtobufCService *service,
                                                           const Quantum__Finance__V1__CreateTariffRequest *input,
                                                           Quantum__Finance__V1__CreateTariffResponse_Closure closure,
                                                           void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__get_tariff(ProtobufCService *service,
                                                        const Quantum__Finance__V1__GetTariffRequest *input,
@@ -5452,7 +5776,7 @@ void quantum__finance__v1__finance_service__get_tariff(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_tariffs(ProtobufCService *service,
                                                          const Quantum__Finance__V1__ListTariffsRequest *input,
@@ -5460,7 +5784,7 @@ void quantum__finance__v1__finance_service__list_tariffs(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__calculate_bill(ProtobufCService *service,
                                                            const Quantum__Finance__V1__CalculateBillRequest *input,
@@ -5468,7 +5792,7 @@ void quantum__finance__v1__finance_service__calculate_bill(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__issue_bill(ProtobufCService *service,
                                                        const Quantum__Finance__V1__IssueBillRequest *input,
@@ -5476,7 +5800,7 @@ void quantum__finance__v1__finance_service__issue_bill(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__get_bill(ProtobufCService *service,
                                                      const Quantum__Finance__V1__GetBillRequest *input,
@@ -5484,7 +5808,7 @@ void quantum__finance__v1__finance_service__get_bill(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_bills(ProtobufCService *service,
                                                        const Quantum__Finance__V1__ListBillsRequest *input,
@@ -5492,7 +5816,7 @@ void quantum__finance__v1__finance_service__list_bills(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__create_regulatory_filing(ProtobufCService *service,
                                                                      const Quantum__Finance__V1__CreateRegulatoryFilingRequest *input,
@@ -5500,7 +5824,7 @@ void quantum__finance__v1__finance_service__create_regulatory_filing(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__get_regulatory_filing(ProtobufCService *service,
                                                                   const Quantum__Finance__V1__GetRegulatoryFilingRequest *input,
@@ -5508,7 +5832,7 @@ void quantum__finance__v1__finance_service__get_regulatory_filing(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_regulatory_filings(ProtobufCService *service,
                                                                     const Quantum__Finance__V1__ListRegulatoryFilingsRequest *input,
@@ -5516,7 +5840,7 @@ void quantum__finance__v1__finance_service__list_regulatory_filings(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__transition_filing_status(ProtobufCService *service,
                                                                      const Quantum__Finance__V1__TransitionFilingStatusRequest *input,
@@ -5524,7 +5848,7 @@ void quantum__finance__v1__finance_service__transition_filing_status(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__create_compliance_record(ProtobufCService *service,
                                                                      const Quantum__Finance__V1__CreateComplianceRecordRequest *input,
@@ -5532,7 +5856,7 @@ void quantum__finance__v1__finance_service__create_compliance_record(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__get_compliance_record(ProtobufCService *service,
                                                                   const Quantum__Finance__V1__GetComplianceRecordRequest *input,
@@ -5540,7 +5864,7 @@ void quantum__finance__v1__finance_service__get_compliance_record(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__update_compliance_record(ProtobufCService *service,
                                                                      const Quantum__Finance__V1__UpdateComplianceRecordRequest *input,
@@ -5548,7 +5872,7 @@ void quantum__finance__v1__finance_service__update_compliance_record(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_compliance_records(ProtobufCService *service,
                                                                     const Quantum__Finance__V1__ListComplianceRecordsRequest *input,
@@ -5556,7 +5880,7 @@ void quantum__finance__v1__finance_service__list_compliance_records(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__link_compliance_record(ProtobufCService *service,
                                                                    const Quantum__Finance__V1__LinkComplianceRecordRequest *input,
@@ -5564,7 +5888,7 @@ void quantum__finance__v1__finance_service__link_compliance_record(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__unlink_compliance_record(ProtobufCService *service,
                                                                      const Quantum__Finance__V1__UnlinkComplianceRecordRequest *input,
@@ -5572,7 +5896,7 @@ void quantum__finance__v1__finance_service__unlink_compliance_record(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__record_cost_allocation(ProtobufCService *service,
                                                                    const Quantum__Finance__V1__RecordCostAllocationRequest *input,
@@ -5580,7 +5904,7 @@ void quantum__finance__v1__finance_service__record_cost_allocation(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_cost_allocations(ProtobufCService *service,
                                                                   const Quantum__Finance__V1__ListCostAllocationsRequest *input,
@@ -5588,7 +5912,7 @@ void quantum__finance__v1__finance_service__list_cost_allocations(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__get_cost_allocation_report(ProtobufCService *service,
                                                                        const Quantum__Finance__V1__GetCostAllocationReportRequest *input,
@@ -5596,7 +5920,7 @@ void quantum__finance__v1__finance_service__get_cost_allocation_report(ProtobufC
                                                                        void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__record_budget_line(ProtobufCService *service,
                                                                const Quantum__Finance__V1__RecordBudgetLineRequest *input,
@@ -5604,7 +5928,7 @@ void quantum__finance__v1__finance_service__record_budget_line(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_budget_lines(ProtobufCService *service,
                                                               const Quantum__Finance__V1__ListBudgetLinesRequest *input,
@@ -5612,7 +5936,7 @@ void quantum__finance__v1__finance_service__list_budget_lines(ProtobufCService *
                                                               void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__compare_budget(ProtobufCService *service,
                                                            const Quantum__Finance__V1__CompareBudgetRequest *input,
@@ -5620,7 +5944,7 @@ void quantum__finance__v1__finance_service__compare_budget(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__list_audit_records(ProtobufCService *service,
                                                                const Quantum__Type__V1__ListAuditRecordsRequest *input,
@@ -5628,7 +5952,7 @@ void quantum__finance__v1__finance_service__list_audit_records(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &quantum__finance__v1__finance_service__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__finance__v1__finance_service__init (Quantum__Finance__V1__FinanceService_Service *service,
                                                   Quantum__Finance__V1__FinanceService_ServiceDestroy destroy)

@@ -637,6 +637,141 @@ void   quantum__metering__v1__get_consumption_profile_response__free_unpacked
   assert(message->base.descriptor == &quantum__metering__v1__get_consumption_profile_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   quantum__metering__v1__batch_get_consumption_profiles_request__init
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesRequest         *message)
+{
+  static const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest init_value = QUANTUM__METERING__V1__BATCH_GET_CONSUMPTION_PROFILES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t quantum__metering__v1__batch_get_consumption_profiles_request__get_packed_size
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *message)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__metering__v1__batch_get_consumption_profiles_request__pack
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__metering__v1__batch_get_consumption_profiles_request__pack_to_buffer
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *
+       quantum__metering__v1__batch_get_consumption_profiles_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *)
+     protobuf_c_message_unpack (&quantum__metering__v1__batch_get_consumption_profiles_request__descriptor,
+                                allocator, len, data);
+}
+void   quantum__metering__v1__batch_get_consumption_profiles_request__free_unpacked
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   quantum__metering__v1__meter_point_consumption__init
+                     (Quantum__Metering__V1__MeterPointConsumption         *message)
+{
+  static const Quantum__Metering__V1__MeterPointConsumption init_value = QUANTUM__METERING__V1__METER_POINT_CONSUMPTION__INIT;
+  *message = init_value;
+}
+size_t quantum__metering__v1__meter_point_consumption__get_packed_size
+                     (const Quantum__Metering__V1__MeterPointConsumption *message)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__meter_point_consumption__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__metering__v1__meter_point_consumption__pack
+                     (const Quantum__Metering__V1__MeterPointConsumption *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__meter_point_consumption__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__metering__v1__meter_point_consumption__pack_to_buffer
+                     (const Quantum__Metering__V1__MeterPointConsumption *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__meter_point_consumption__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Metering__V1__MeterPointConsumption *
+       quantum__metering__v1__meter_point_consumption__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Metering__V1__MeterPointConsumption *)
+     protobuf_c_message_unpack (&quantum__metering__v1__meter_point_consumption__descriptor,
+                                allocator, len, data);
+}
+void   quantum__metering__v1__meter_point_consumption__free_unpacked
+                     (Quantum__Metering__V1__MeterPointConsumption *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__metering__v1__meter_point_consumption__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   quantum__metering__v1__batch_get_consumption_profiles_response__init
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesResponse         *message)
+{
+  static const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse init_value = QUANTUM__METERING__V1__BATCH_GET_CONSUMPTION_PROFILES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t quantum__metering__v1__batch_get_consumption_profiles_response__get_packed_size
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *message)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t quantum__metering__v1__batch_get_consumption_profiles_response__pack
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t quantum__metering__v1__batch_get_consumption_profiles_response__pack_to_buffer
+                     (const Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *
+       quantum__metering__v1__batch_get_consumption_profiles_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *)
+     protobuf_c_message_unpack (&quantum__metering__v1__batch_get_consumption_profiles_response__descriptor,
+                                allocator, len, data);
+}
+void   quantum__metering__v1__batch_get_consumption_profiles_response__free_unpacked
+                     (Quantum__Metering__V1__BatchGetConsumptionProfilesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &quantum__metering__v1__batch_get_consumption_profiles_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   quantum__metering__v1__get_latest_reading_request__init
                      (Quantum__Metering__V1__GetLatestReadingRequest         *message)
 {
@@ -1879,6 +2014,211 @@ const ProtobufCMessageDescriptor quantum__metering__v1__get_consumption_profile_
   (ProtobufCMessageInit) quantum__metering__v1__get_consumption_profile_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor quantum__metering__v1__batch_get_consumption_profiles_request__field_descriptors[5] =
+{
+  {
+    "premise_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, n_premise_ids),
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, premise_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "meter_point_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, n_meter_point_ids),
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, meter_point_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_range",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, time_range),
+    &quantum__type__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bucket_size",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, bucket_size),
+    &quantum__metering__v1__bucket_size__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_zone",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest, time_zone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__metering__v1__batch_get_consumption_profiles_request__field_indices_by_name[] = {
+  3,   /* field[3] = bucket_size */
+  1,   /* field[1] = meter_point_ids */
+  0,   /* field[0] = premise_ids */
+  2,   /* field[2] = time_range */
+  4,   /* field[4] = time_zone */
+};
+static const ProtobufCIntRange quantum__metering__v1__batch_get_consumption_profiles_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor quantum__metering__v1__batch_get_consumption_profiles_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.metering.v1.BatchGetConsumptionProfilesRequest",
+  "BatchGetConsumptionProfilesRequest",
+  "Quantum__Metering__V1__BatchGetConsumptionProfilesRequest",
+  "quantum.metering.v1",
+  sizeof(Quantum__Metering__V1__BatchGetConsumptionProfilesRequest),
+  5,
+  quantum__metering__v1__batch_get_consumption_profiles_request__field_descriptors,
+  quantum__metering__v1__batch_get_consumption_profiles_request__field_indices_by_name,
+  1,  quantum__metering__v1__batch_get_consumption_profiles_request__number_ranges,
+  (ProtobufCMessageInit) quantum__metering__v1__batch_get_consumption_profiles_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__metering__v1__meter_point_consumption__field_descriptors[4] =
+{
+  {
+    "meter_point",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__MeterPointConsumption, meter_point),
+    &quantum__metering__v1__meter_point__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__MeterPointConsumption, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__MeterPointConsumption, status_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "profile",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Quantum__Metering__V1__MeterPointConsumption, profile),
+    &quantum__metering__v1__consumption_profile__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__metering__v1__meter_point_consumption__field_indices_by_name[] = {
+  0,   /* field[0] = meter_point */
+  3,   /* field[3] = profile */
+  1,   /* field[1] = status_code */
+  2,   /* field[2] = status_message */
+};
+static const ProtobufCIntRange quantum__metering__v1__meter_point_consumption__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor quantum__metering__v1__meter_point_consumption__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.metering.v1.MeterPointConsumption",
+  "MeterPointConsumption",
+  "Quantum__Metering__V1__MeterPointConsumption",
+  "quantum.metering.v1",
+  sizeof(Quantum__Metering__V1__MeterPointConsumption),
+  4,
+  quantum__metering__v1__meter_point_consumption__field_descriptors,
+  quantum__metering__v1__meter_point_consumption__field_indices_by_name,
+  1,  quantum__metering__v1__meter_point_consumption__number_ranges,
+  (ProtobufCMessageInit) quantum__metering__v1__meter_point_consumption__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor quantum__metering__v1__batch_get_consumption_profiles_response__field_descriptors[1] =
+{
+  {
+    "meter_points",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesResponse, n_meter_points),
+    offsetof(Quantum__Metering__V1__BatchGetConsumptionProfilesResponse, meter_points),
+    &quantum__metering__v1__meter_point_consumption__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned quantum__metering__v1__batch_get_consumption_profiles_response__field_indices_by_name[] = {
+  0,   /* field[0] = meter_points */
+};
+static const ProtobufCIntRange quantum__metering__v1__batch_get_consumption_profiles_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor quantum__metering__v1__batch_get_consumption_profiles_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "quantum.metering.v1.BatchGetConsumptionProfilesResponse",
+  "BatchGetConsumptionProfilesResponse",
+  "Quantum__Metering__V1__BatchGetConsumptionProfilesResponse",
+  "quantum.metering.v1",
+  sizeof(Quantum__Metering__V1__BatchGetConsumptionProfilesResponse),
+  1,
+  quantum__metering__v1__batch_get_consumption_profiles_response__field_descriptors,
+  quantum__metering__v1__batch_get_consumption_profiles_response__field_indices_by_name,
+  1,  quantum__metering__v1__batch_get_consumption_profiles_response__number_ranges,
+  (ProtobufCMessageInit) quantum__metering__v1__batch_get_consumption_profiles_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor quantum__metering__v1__get_latest_reading_request__field_descriptors[3] =
 {
   {
@@ -2558,7 +2898,7 @@ const ProtobufCMessageDescriptor quantum__metering__v1__list_der_telemetry_respo
   (ProtobufCMessageInit) quantum__metering__v1__list_der_telemetry_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor quantum__metering__v1__metering_service__method_descriptors[13] =
+static const ProtobufCMethodDescriptor quantum__metering__v1__metering_service__method_descriptors[14] =
 {
   { "CreateMeterPoint", &quantum__metering__v1__create_meter_point_request__descriptor, &quantum__metering__v1__create_meter_point_response__descriptor },
   { "GetMeterPoint", &quantum__metering__v1__get_meter_point_request__descriptor, &quantum__metering__v1__get_meter_point_response__descriptor },
@@ -2567,6 +2907,7 @@ static const ProtobufCMethodDescriptor quantum__metering__v1__metering_service__
   { "IngestReadings", &quantum__metering__v1__ingest_readings_request__descriptor, &quantum__metering__v1__ingest_readings_response__descriptor },
   { "StreamReadings", &quantum__metering__v1__stream_readings_request__descriptor, &quantum__metering__v1__stream_readings_response__descriptor },
   { "GetConsumptionProfile", &quantum__metering__v1__get_consumption_profile_request__descriptor, &quantum__metering__v1__get_consumption_profile_response__descriptor },
+  { "BatchGetConsumptionProfiles", &quantum__metering__v1__batch_get_consumption_profiles_request__descriptor, &quantum__metering__v1__batch_get_consumption_profiles_response__descriptor },
   { "GetLatestReading", &quantum__metering__v1__get_latest_reading_request__descriptor, &quantum__metering__v1__get_latest_reading_response__descriptor },
   { "ValidateReadings", &quantum__metering__v1__validate_readings_request__descriptor, &quantum__metering__v1__validate_readings_response__descriptor },
   { "EditReading", &quantum__metering__v1__edit_reading_request__descriptor, &quantum__metering__v1__edit_reading_response__descriptor },
@@ -2575,19 +2916,20 @@ static const ProtobufCMethodDescriptor quantum__metering__v1__metering_service__
   { "ListAuditRecords", &quantum__type__v1__list_audit_records_request__descriptor, &quantum__type__v1__list_audit_records_response__descriptor },
 };
 const unsigned quantum__metering__v1__metering_service__method_indices_by_name[] = {
+  7,        /* BatchGetConsumptionProfiles */
   3,        /* ChangeMeterPointStatus */
   0,        /* CreateMeterPoint */
-  9,        /* EditReading */
+  10,        /* EditReading */
   6,        /* GetConsumptionProfile */
-  7,        /* GetLatestReading */
+  8,        /* GetLatestReading */
   1,        /* GetMeterPoint */
   4,        /* IngestReadings */
-  12,        /* ListAuditRecords */
-  11,        /* ListDerTelemetry */
+  13,        /* ListAuditRecords */
+  12,        /* ListDerTelemetry */
   2,        /* ListMeterPoints */
-  10,        /* RecordDerTelemetry */
+  11,        /* RecordDerTelemetry */
   5,        /* StreamReadings */
-  8         /* ValidateReadings */
+  9         /* ValidateReadings */
 };
 const ProtobufCServiceDescriptor quantum__metering__v1__metering_service__descriptor =
 {
@@ -2596,7 +2938,7 @@ const ProtobufCServiceDescriptor quantum__metering__v1__metering_service__descri
   "MeteringService",
   "Quantum__Metering__V1__MeteringService",
   "quantum.metering.v1",
-  13,
+  14,
   quantum__metering__v1__metering_service__method_descriptors,
   quantum__metering__v1__metering_service__method_indices_by_name
 };
@@ -2656,13 +2998,21 @@ void quantum__metering__v1__metering_service__get_consumption_profile(ProtobufCS
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
   service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void quantum__metering__v1__metering_service__batch_get_consumption_profiles(ProtobufCService *service,
+                                                                             const Quantum__Metering__V1__BatchGetConsumptionProfilesRequest *input,
+                                                                             Quantum__Metering__V1__BatchGetConsumptionProfilesResponse_Closure closure,
+                                                                             void *closure_data)
+{
+  assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void quantum__metering__v1__metering_service__get_latest_reading(ProtobufCService *service,
                                                                  const Quantum__Metering__V1__GetLatestReadingRequest *input,
                                                                  Quantum__Metering__V1__GetLatestReadingResponse_Closure closure,
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__metering__v1__metering_service__validate_readings(ProtobufCService *service,
                                                                 const Quantum__Metering__V1__ValidateReadingsRequest *input,
@@ -2670,7 +3020,7 @@ void quantum__metering__v1__metering_service__validate_readings(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__metering__v1__metering_service__edit_reading(ProtobufCService *service,
                                                            const Quantum__Metering__V1__EditReadingRequest *input,
@@ -2678,7 +3028,7 @@ void quantum__metering__v1__metering_service__edit_reading(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__metering__v1__metering_service__record_der_telemetry(ProtobufCService *service,
                                                                    const Quantum__Metering__V1__RecordDerTelemetryRequest *input,
@@ -2686,7 +3036,7 @@ void quantum__metering__v1__metering_service__record_der_telemetry(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__metering__v1__metering_service__list_der_telemetry(ProtobufCService *service,
                                                                  const Quantum__Metering__V1__ListDerTelemetryRequest *input,
@@ -2694,7 +3044,7 @@ void quantum__metering__v1__metering_service__list_der_telemetry(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__metering__v1__metering_service__list_audit_records(ProtobufCService *service,
                                                                  const Quantum__Type__V1__ListAuditRecordsRequest *input,
@@ -2702,7 +3052,7 @@ void quantum__metering__v1__metering_service__list_audit_records(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &quantum__metering__v1__metering_service__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void quantum__metering__v1__metering_service__init (Quantum__Metering__V1__MeteringService_Service *service,
                                                     Quantum__Metering__V1__MeteringService_ServiceDestroy destroy)
