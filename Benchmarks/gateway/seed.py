@@ -3,10 +3,12 @@ pre-encoded request bodies h2load sends: GetCustomerOverview for one customer, a
 single downstream call the gateway makes for that overview, with the same arguments.
 
 Per customer: a customer, a premise, a REGULATED account, an agreement on the shared tariff
-product, an interaction, a meter point with 7 days of hourly readings, a charge and a payment.
-One open outage records the measured customer's premise.
+product, an interaction, a meter point with DAYS days of readings every INTERVAL seconds (default
+7 days hourly; 30 days of 15-minute reads is what a smart meter sends and what the overview's
+default 30-day window then covers), a charge and a payment. One open outage records the measured
+customer's premise.
 
-Usage: seed.py PORTS_JSON N BODIES_DIR   (PORTS_JSON: {"customer": 29461, ...})
+Usage: seed.py PORTS_JSON N BODIES_DIR [INTERVAL_SECONDS DAYS]   (PORTS_JSON: {"customer": 29461, ...})
 Prints one JSON line: {"customer_id": ..., "bodies": {label: [path, service, method, min_bytes]}}.
 """
 import glob
@@ -40,6 +42,7 @@ def frame(message):
 
 def main():
     ports, count, bodies = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    interval, days = (int(sys.argv[4]), int(sys.argv[5])) if len(sys.argv) > 5 else (3600, 7)
     load_stubs()
     import grpc
     from google.protobuf import duration_pb2, timestamp_pb2
@@ -77,7 +80,7 @@ def main():
         display_name="Residential Electric E-1", regulatory_scope=REG, category=customer_pb2.PRODUCT_CATEGORY_UTILITY_SERVICE,
         commodity=ELECTRIC, pricing_model=customer_pb2.PRICING_MODEL_TARIFF, tariff_id=tariff.tariff_id))).product
 
-    last_hour = (now // 3600) * 3600 - 3600
+    last_interval = (now // interval) * interval - interval
     target = None
     meter_batch = []
     for index in range(count):
@@ -100,13 +103,13 @@ def main():
             topic="billing question")))
         meter = metering.CreateMeterPoint(ms.CreateMeterPointRequest(meter_point=metering_pb2.MeterPoint(
             premise_id=premise.premise_id, commodity=ELECTRIC, unit=energy_pb2.ENERGY_UNIT_KWH,
-            interval_length=duration_pb2.Duration(seconds=3600), purpose=metering_pb2.METER_POINT_PURPOSE_REVENUE,
+            interval_length=duration_pb2.Duration(seconds=interval), purpose=metering_pb2.METER_POINT_PURPOSE_REVENUE,
             regulatory_scope=REG, time_zone="UTC", install_time=ts(now - 400 * 86400)))).meter_point
         meter_batch += [metering_pb2.MeterReading(
-            meter_point_id=meter.meter_point_id, interval_start=ts(last_hour - hour * 3600), kind=metering_pb2.READING_KIND_INTERVAL,
-            channel=metering_pb2.READING_CHANNEL_DELIVERED, value=kwh(1000), quality=metering_pb2.READING_QUALITY_ACTUAL)
-            for hour in range(7 * 24)]
-        if len(meter_batch) >= 5000 or index == count - 1:
+            meter_point_id=meter.meter_point_id, interval_start=ts(last_interval - step * interval), kind=metering_pb2.READING_KIND_INTERVAL,
+            channel=metering_pb2.READING_CHANNEL_DELIVERED, value=kwh(1000 * interval // 3600), quality=metering_pb2.READING_QUALITY_ACTUAL)
+            for step in range(days * 86400 // interval)]
+        if len(meter_batch) >= 10000 or index == count - 1:
             batch, meter_batch = meter_batch, []
             summary = metering.IngestReadings(iter([ms.IngestReadingsRequest(readings=batch)])).summary
             if summary.accepted_count != len(batch):
@@ -130,21 +133,16 @@ def main():
     if any(state != 1 for state in states) or not overview.premises or not overview.premises[0].meter_points:
         raise SystemExit(f"the seeded overview is not complete: {overview}")
     window_end = now
+    window = calendar_pb2.TimeRange(start_time=ts(window_end - 30 * 86400), end_time=ts(window_end))
     singles = {
-        "customer.GetCustomer": (customers.GetCustomer, cs.GetCustomerRequest(customer_id=customer.customer_id)),
-        "customer.ListCustomerAccounts": (customers.ListCustomerAccounts, cs.ListCustomerAccountsRequest(customer_id=customer.customer_id, page_size=1000)),
-        "customer.ListServiceAgreements": (customers.ListServiceAgreements, cs.ListServiceAgreementsRequest(customer_id=customer.customer_id, page_size=1000)),
-        "customer.ListPremises": (customers.ListPremises, cs.ListPremisesRequest(customer_id=customer.customer_id, page_size=1000)),
-        "customer.ListInteractions": (customers.ListInteractions, cs.ListInteractionsRequest(customer_id=customer.customer_id, page_size=10)),
+        "customer.GetCustomerSummary": (customers.GetCustomerSummary, cs.GetCustomerSummaryRequest(
+            customer_id=customer.customer_id, interaction_limit=10)),
         "customer.BatchGetProducts": (customers.BatchGetProducts, cs.BatchGetProductsRequest(product_ids=[product.product_id])),
-        "metering.ListMeterPoints": (metering.ListMeterPoints, ms.ListMeterPointsRequest(premise_ids=[premise.premise_id], page_size=1000)),
-        "metering.GetConsumptionProfile": (metering.GetConsumptionProfile, ms.GetConsumptionProfileRequest(
-            meter_point_id=meter.meter_point_id, bucket_size=metering_pb2.BUCKET_SIZE_DAY,
-            time_range=calendar_pb2.TimeRange(start_time=ts(window_end - 30 * 86400), end_time=ts(window_end)))),
+        "metering.BatchGetConsumptionProfiles": (metering.BatchGetConsumptionProfiles, ms.BatchGetConsumptionProfilesRequest(
+            premise_ids=[premise.premise_id], bucket_size=metering_pb2.BUCKET_SIZE_DAY, time_range=window)),
         "outage.ListOutages": (outages.ListOutages, os_.ListOutagesRequest(open_only=True, premise_ids=[premise.premise_id], page_size=1000)),
-        "finance.GetBalance": (finance.GetBalance, fs.GetBalanceRequest(account_id=account.account_id)),
-        "finance.ListTransactions": (finance.ListTransactions, fs.ListTransactionsRequest(
-            account_id=account.account_id, order_by="effective_time desc", page_size=10)),
+        "finance.BatchGetAccountActivity": (finance.BatchGetAccountActivity, fs.BatchGetAccountActivityRequest(
+            account_ids=[account.account_id], recent_transaction_limit=10)),
     }
     os.makedirs(bodies, exist_ok=True)
     out = {}

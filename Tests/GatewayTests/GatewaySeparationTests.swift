@@ -301,7 +301,7 @@ final class GatewaySeparationTests: XCTestCase {
         XCTAssertEqual(denial.resourceID, seed.meterPoint1)
         XCTAssertEqual(denial.resourceKind, "ConsumptionProfile")
         XCTAssertEqual(denial.customerID, seed.ana)
-        XCTAssertEqual(denial.method, "/quantum.metering.v1.MeteringService/GetConsumptionProfile")
+        XCTAssertEqual(denial.method, "/quantum.metering.v1.MeteringService/BatchGetConsumptionProfiles", "the overview asks in one batch")
         XCTAssertEqual(denial.requestID, requestID)
 
         // A corporate caller: every read of either side's accounts is allowed by its role, and audited.

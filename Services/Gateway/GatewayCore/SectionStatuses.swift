@@ -47,6 +47,14 @@ public enum SectionStatuses {
         return status
     }
 
+    /// The status of one entry of a batch answer that carries its own gRPC status code and
+    /// message (0 = OK), mapped as if that entry had been its own call.
+    public static func entry(code: Int32, message: String, service: DownstreamService) -> SectionStatus {
+        guard code != 0 else { return ok(service) }
+        let code = StatusCode(rawValue: Int(code)) ?? .unknown
+        return from(RPCError(code: code, message: message), service: service)
+    }
+
     /// "metering-service: UNAVAILABLE: cannot connect to …": names the service and the code.
     public static func failureMessage(_ error: RPCError, service: DownstreamService) -> String {
         "\(service.displayName): \(error.code.name)" + (error.message.isEmpty ? "" : ": \(error.message)")

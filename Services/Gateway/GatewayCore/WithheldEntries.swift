@@ -40,3 +40,24 @@ extension Paging {
         return (items, withheld)
     }
 }
+
+extension Paging {
+    /// A list whose first page came inside another answer (GetCustomerSummary): that page, then
+    /// every further page from `fetch(token)`, summing what the separation policy left out.
+    static func continuing<Item>(
+        first: (items: [Item], next: String, withheldCount: Int32, withheldRule: String),
+        _ fetch: (String) async throws -> (items: [Item], next: String, withheldCount: Int32, withheldRule: String)
+    ) async throws -> ([Item], WithheldEntries) {
+        var withheld = WithheldEntries()
+        withheld.add(first.withheldCount, rule: first.withheldRule)
+        var items = first.items
+        var token = first.next
+        while !token.isEmpty {
+            let page = try await fetch(token)
+            withheld.add(page.withheldCount, rule: page.withheldRule)
+            items += page.items
+            token = page.next
+        }
+        return (items, withheld)
+    }
+}
