@@ -9,8 +9,16 @@
       granularity).
       A stream carries B batches, then closes and reads its summary; a new stream follows
       until the deadline. The rate is the sum of the summaries' accepted counts over the wall
-      time. Requests are serialized before the clock starts only lazily (one batch at a time,
-      in the sending thread) so the client's own CPU is reported next to the rate.
+      time. Requests are built lazily (one batch at a time, in the sending thread), or with
+      --prebuild-rate R all built and serialized before the clock (duration × R readings;
+      a stream that runs out stops early and the result says prebuilt_ran_out); the client's
+      own CPU is reported next to the rate.
+  bench.py create  --target HOST:PORT --meters N --out JSON
+      Creates N meter points through CreateMeterPoint; writes their ids (for ingest --ids).
+  bench.py ingest  ... --ids JSON --fixed
+      Fixed work instead of a timed run (cpu-per-reading uses it): the meter points of --ids
+      (none created), and each stream sends exactly --batches-per-stream batches in one call,
+      all built before the clock starts.
   bench.py tables  --schema SWIFT_FILE --out SQL
       Writes the service's `tables` SQL for the C ceiling (ceiling.c, same rows as `raw`).
   bench.py raw     --db PATH --schema SWIFT_FILE --meters N --duration SEC --mode insert|upsert --out JSON
@@ -29,6 +37,7 @@
 Every subcommand appends nothing and prints nothing but a JSON result to --out (and errors to stderr).
 """
 import argparse
+import collections
 import json
 import os
 import random
@@ -100,17 +109,31 @@ def new_meter_point(m, e, sc, index):
         status=m.METER_POINT_STATUS_ACTIVE, install_time={"seconds": INSTALL})
 
 
+def connect(target):
+    import grpc
+    stubs = load_stubs()
+    channel = grpc.insecure_channel(target)
+    grpc.channel_ready_future(channel).result(timeout=10)
+    return stubs, stubs[2].MeteringServiceStub(channel), channel
+
+
+def create_meter_points(stubs, stub, count):
+    m, s, _g, _cal, e, sc = stubs
+    return [stub.CreateMeterPoint(s.CreateMeterPointRequest(meter_point=new_meter_point(m, e, sc, index)), timeout=10)
+            .meter_point.meter_point_id for index in range(count)]
+
+
+def cmd_create(args):
+    stubs, stub, _channel = connect(args.target)
+    json.dump(create_meter_points(stubs, stub, args.meters), open(args.out, "w"))
+
+
 def cmd_ingest(args):
     import grpc
-    m, s, g, _cal, e, sc = load_stubs()
-    channel = grpc.insecure_channel(args.target)
-    grpc.channel_ready_future(channel).result(timeout=10)
-    stub = g.MeteringServiceStub(channel)
+    stubs, stub, channel = connect(args.target)
+    m, s, _g, _cal, e, _sc = stubs
     created = time.perf_counter()
-    ids = []
-    for index in range(args.meters):
-        point = stub.CreateMeterPoint(s.CreateMeterPointRequest(meter_point=new_meter_point(m, e, sc, index)), timeout=10)
-        ids.append(point.meter_point.meter_point_id)
+    ids = json.load(open(args.ids)) if args.ids else create_meter_points(stubs, stub, args.meters)
     create_s = time.perf_counter() - created
 
     def batch(pairs):
@@ -118,7 +141,7 @@ def cmd_ingest(args):
         readings = []
         for _ in range(args.days_per_batch):
             meter, day = next(pairs)
-            start0 = FIRST_DAY + day * DAY
+            start0 = FIRST_DAY + (args.first_day + day) * DAY
             readings += [
                 m.MeterReading(meter_point_id=ids[meter], interval_start={"seconds": start}, kind=m.READING_KIND_INTERVAL,
                                channel=m.READING_CHANNEL_DELIVERED, quality=m.READING_QUALITY_ACTUAL,
@@ -130,31 +153,52 @@ def cmd_ingest(args):
     lock = threading.Lock()
     deadline = [0.0]
 
+    # --fixed and --prebuild-rate: requests built and serialized now, before the clock starts,
+    # and sent as bytes (building them is most of this client's CPU; a client near 100 % of
+    # its core would measure itself, not the service).
+    prebuild = args.batches_per_stream if args.fixed else \
+        int(args.duration * args.prebuild_rate / args.streams / (PER_DAY * args.days_per_batch)) + 1 if args.prebuild_rate else 0
+    prebuilt = [collections.deque(batch(pairs).SerializeToString() for _ in range(prebuild))
+                for pairs in (meter_days(len(ids), args.streams, stream) for stream in range(args.streams))] if prebuild else None
+    send = channel.stream_unary("/quantum.metering.v1.MeteringService/IngestReadings",
+                                response_deserializer=s.IngestReadingsResponse.FromString) if prebuilt else stub.IngestReadings
+
+    def call(requests):
+        """One IngestReadings stream; adds its summary to the totals. False when it failed."""
+        try:
+            summary = send(requests, timeout=args.duration + 60).summary
+        except grpc.RpcError as error:
+            with lock:
+                totals["errors"].append(f"{error.code()}: {error.details()}")
+            return False
+        with lock:
+            totals["accepted"] += summary.accepted_count
+            totals["duplicate"] += summary.duplicate_count
+            totals["rejected"] += summary.rejected_count
+            totals["received"] += summary.received_count
+            totals["batches"] += summary.batch_count
+            totals["streams"] += 1
+            if summary.rejections and len(totals["errors"]) < 5:
+                totals["errors"].append(str(summary.rejections[0]).replace("\n", " "))
+        return True
+
     def worker(stream):
-        pairs = meter_days(args.meters, args.streams, stream)
+        if args.fixed:
+            call(iter(prebuilt[stream]))
+            return
+        pairs = meter_days(len(ids), args.streams, stream)
 
         def requests():
             for _ in range(args.batches_per_stream):
-                if time.perf_counter() >= deadline[0]:
+                if time.perf_counter() >= deadline[0] or (prebuilt and not prebuilt[stream]):
                     return
-                yield batch(pairs)
+                yield prebuilt[stream].popleft() if prebuilt else batch(pairs)
 
-        while time.perf_counter() < deadline[0]:
-            try:
-                summary = stub.IngestReadings(requests(), timeout=args.duration + 60).summary
-            except grpc.RpcError as error:
+        while time.perf_counter() < deadline[0] and call(requests()):
+            if prebuilt and not prebuilt[stream]:
                 with lock:
-                    totals["errors"].append(f"{error.code()}: {error.details()}")
+                    totals["prebuilt_ran_out"] = True
                 return
-            with lock:
-                totals["accepted"] += summary.accepted_count
-                totals["duplicate"] += summary.duplicate_count
-                totals["rejected"] += summary.rejected_count
-                totals["received"] += summary.received_count
-                totals["batches"] += summary.batch_count
-                totals["streams"] += 1
-                if summary.rejections and len(totals["errors"]) < 5:
-                    totals["errors"].append(str(summary.rejections[0]).replace("\n", " "))
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.streams)]
     cpu0, t0 = cpu_seconds(), time.perf_counter()
@@ -165,7 +209,7 @@ def cmd_ingest(args):
         t.join()
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     result = dict(totals, wall_s=wall, client_cpu_s=cpu, readings_per_s=totals["accepted"] / wall,
-                  meters=args.meters, create_s=create_s, meter_point_ids=ids[:1], days_per_batch=args.days_per_batch)
+                  meters=len(ids), create_s=create_s, meter_point_ids=ids[:1], days_per_batch=args.days_per_batch)
     json.dump(result, open(args.out, "w"))
 
 
@@ -298,6 +342,14 @@ def main():
     p.add_argument("--streams", type=int, default=3); p.add_argument("--duration", type=float, default=10)
     p.add_argument("--batches-per-stream", type=int, default=200); p.add_argument("--out", required=True)
     p.add_argument("--days-per-batch", type=int, default=1)
+    p.add_argument("--ids", help="meter point ids (JSON) from `create`; none are created")
+    p.add_argument("--fixed", action="store_true", help="exactly --batches-per-stream batches per stream, one call each")
+    p.add_argument("--first-day", type=int, default=0, help="day offset of the first meter-day sent")
+    p.add_argument("--prebuild-rate", type=float, default=0,
+                   help="build and serialize duration × this many readings/s before the clock (0: build while sending)")
+    p = sub.add_parser("create")
+    p.add_argument("--target", required=True); p.add_argument("--meters", type=int, default=200)
+    p.add_argument("--out", required=True)
     p = sub.add_parser("tables")
     p.add_argument("--schema", required=True); p.add_argument("--out", required=True)
     p = sub.add_parser("raw")
@@ -311,7 +363,7 @@ def main():
     p.add_argument("--target", required=True); p.add_argument("--ids", required=True)
     p.add_argument("--calls", type=int, default=300); p.add_argument("--out", required=True)
     args = parser.parse_args()
-    {"ingest": cmd_ingest, "tables": cmd_tables, "raw": cmd_raw, "seed": cmd_seed, "profile": cmd_profile}[args.command](args)
+    {"ingest": cmd_ingest, "create": cmd_create, "tables": cmd_tables, "raw": cmd_raw, "seed": cmd_seed, "profile": cmd_profile}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,17 @@ import XCTest
 /// the same data directory every acknowledged reading is there.
 final class CrashRecoveryTests: XCTestCase {
     func testKillNineDuringIngestionLosesNoAcknowledgedReading() async throws {
+        try await killDuringIngestion(batchesPerStream: 1)
+    }
+
+    /// Streams of several batches: the service queues a stream's next batch while the previous
+    /// one commits, and answers after the last; still nothing acknowledged is lost, and the
+    /// store holds whole batches in stream order.
+    func testKillNineDuringMultiBatchStreamsLosesNoAcknowledgedReading() async throws {
+        try await killDuringIngestion(batchesPerStream: 4)
+    }
+
+    private func killDuringIngestion(batchesPerStream: Int) async throws {
         let directory = NSTemporaryDirectory() + "metering-crash-" + UUID().uuidString
         let log = URL(fileURLWithPath: directory + ".log")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -24,22 +35,27 @@ final class CrashRecoveryTests: XCTestCase {
         let created = try await client.createMeterPoint(.with { $0.meterPoint = Fixtures.meterPoint() })
         let meter = try XCTUnwrap(created.meterPoint?.meterPointID)
 
-        // Batches of 500 consecutive intervals, one stream each, one after another; kill -9
-        // once a few were acknowledged, while the next one is in flight.
-        let batchSize = 500
+        // Streams of 500 consecutive intervals in `batchesPerStream` batches, one stream after
+        // another; kill -9 once a few were acknowledged, while the next one is in flight.
+        let streamSize = 500
+        let batchSize = streamSize / batchesPerStream
         let start = Fixtures.february - 300 * Fixtures.day
         let acknowledged = Mutex(0)
         let ingestion = Task {
-            for batch in 0..<1000 {
-                let rows = (0..<batchSize).map { index in
-                    Fixtures.reading(meter, start + Int64(batch * batchSize + index) * Fixtures.interval, 1000 + Int64(index))
+            for stream in 0..<1000 {
+                let rows = (0..<streamSize).map { index in
+                    Fixtures.reading(meter, start + Int64(stream * streamSize + index) * Fixtures.interval, 1000 + Int64(index))
                 }
-                let summary = try await client.ingestReadings { writer in try await writer.write(.with { $0.readings = rows }) }.summary
-                XCTAssertEqual(summary?.acceptedCount, Int64(batchSize))
-                acknowledged.withLock { $0 += batchSize }
+                let summary = try await client.ingestReadings { writer in
+                    for batch in stride(from: 0, to: streamSize, by: batchSize) {
+                        try await writer.write(.with { $0.readings = Array(rows[batch..<batch + batchSize]) })
+                    }
+                }.summary
+                XCTAssertEqual(summary?.acceptedCount, Int64(streamSize))
+                acknowledged.withLock { $0 += streamSize }
             }
         }
-        while acknowledged.withLock({ $0 }) < 5 * batchSize { try await Task.sleep(for: .milliseconds(5)) }
+        while acknowledged.withLock({ $0 }) < 5 * streamSize { try await Task.sleep(for: .milliseconds(5)) }
         first.stop(SIGKILL)
         _ = await ingestion.result  // fails with UNAVAILABLE: the batch in flight was not acknowledged
         let acked = acknowledged.withLock { $0 }
@@ -54,7 +70,7 @@ final class CrashRecoveryTests: XCTestCase {
         let stored = try await MeteringServiceClient(channel: reopened).streamReadings(
             .with {
                 $0.meterPointID = meter
-                $0.timeRange = Fixtures.range(start, start + 1000 * Int64(batchSize) * Fixtures.interval)
+                $0.timeRange = Fixtures.range(start, start + 1000 * Int64(streamSize) * Fixtures.interval)
                 $0.chunkSize = 10_000
             }
         ) { response in

@@ -108,6 +108,41 @@ final class IngestionStoreTests: XCTestCase {
         }
     }
 
+    func testAStreamQueuedAheadCountsInOrderAndSeesItsOwnEarlierBatches() async throws {
+        let first = day(meter, from: t0)
+        var replay = first
+        replay.append(Fixtures.reading(meter, t0 + 900, 999))  // the same key as row 1, another value
+        let batches = [first, replay, day(meter, from: t0 + Fixtures.day)]
+        let requests = AsyncStream<IngestReadingsRequest> { continuation in
+            for batch in batches { continuation.yield(.with { $0.readings = batch }) }
+            continuation.finish()
+        }
+        let ingestion = harness.operations.readingIngestion()
+        try await ingestion.ingest(all: requests)
+        let summary = try XCTUnwrap(ingestion.response.summary)
+        XCTAssertEqual([summary.batchCount, Int32(summary.receivedCount)], [3, 96 + 97 + 96])
+        XCTAssertEqual([summary.acceptedCount, summary.duplicateCount, summary.rejectedCount], [192, 96, 1])
+        XCTAssertEqual(summary.rejections.map { [$0.batchIndex, $0.rowIndex] }, [[1, 96]])
+        XCTAssertEqual(summary.rejections.first?.reason, .conflictingDuplicate)
+        try await XCTAssertEqualAsync(await harness.readingCount(), 192)
+    }
+
+    func testSparseRowsAreCheckedAgainstTheStoreOneByOne() async throws {
+        // One read a week for a year: too spread out for one range read of the series.
+        let sparse = (0..<52).map { Fixtures.reading(meter, t0 - Int64($0) * 7 * Fixtures.day, 40) }
+        let first = try await harness.ingest([sparse])
+        XCTAssertEqual(first.acceptedCount, 52)
+        var changed = sparse
+        changed[30] = Fixtures.reading(meter, t0 - 30 * 7 * Fixtures.day, 41)
+        let again = try await harness.ingest([changed])
+        XCTAssertEqual([again.acceptedCount, again.duplicateCount, again.rejectedCount], [1, 51, 0])
+        let changedStart = t0 - 30 * 7 * Fixtures.day
+        let stored = try await harness.store.read { db in
+            try db.scalar("SELECT milli FROM readings WHERE start_s = ?", changedStart, as: Int64.self)
+        }
+        XCTAssertEqual(stored, 41)
+    }
+
     func testRejectionListIsCappedButCountsStayExact() async throws {
         let rows = (0..<1500).map { Fixtures.reading(meter, t0 + Int64($0) * 900 + 1, 1) }
         let summary = try await harness.ingest([rows])

@@ -41,12 +41,13 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
         try await status { try await operations.changeMeterPointStatus(request) }
     }
 
-    /// Each request message is one batch, committed before the next is read, so the stream's
-    /// flow control paces the sender to the store.
+    /// Each request message is one batch; at most one more is read while the oldest commits,
+    /// so the stream's flow control paces the sender to the store. Answered after the last
+    /// batch committed.
     public func ingestReadings(_ requests: RPCAsyncSequence<IngestReadingsRequest>, context: ServerContext) async throws -> IngestReadingsResponse {
         try await status {
             let ingestion = operations.readingIngestion()
-            for try await batch in requests { try await ingestion.ingest(batch) }
+            try await ingestion.ingest(all: requests)
             return ingestion.response
         }
     }

@@ -5,26 +5,25 @@ import ServiceKit
 
 /// One `RecordDerTelemetry` stream: feed it each request message in order, then read `response`.
 public struct DerIngestion: Sendable {
-    let session: IngestSession<DerSampleKey>
+    let session: IngestSession<HashedWrittenKeys<DerSampleKey>>
     let clock: MeteringClock
 
-    /// Validates and upserts one batch in one write transaction; returns after it committed.
+    /// Validates and upserts one batch in a write transaction (possibly shared with other
+    /// streams' batches); returns after it committed.
     public func record(_ request: RecordDerTelemetryRequest) async throws {
         let nowMs = clock.epochMilliseconds()
-        try await session.ingest(request.samples) { tx, samples, batch, earlier in
-            var outcome = BatchOutcome<DerSampleKey>()
+        try await session.ingest(request.samples) { tx, samples, recorder in
             for (row, sample) in samples.enumerated() {
                 switch DerChecks.check(sample, nowMs: nowMs) {
                 case .failure(let problem):
-                    outcome.tally.rejected(batch: batch, row: row, problem)
+                    recorder.rejected(row: row, problem)
                 case .success(let (key, milli)):
                     let fingerprint = RowFingerprint(value: milli, detail: Int64(sample.deviceType.rawValue))
-                    try outcome.record(key, fingerprint, batch: batch, row: row, earlier: earlier) {
+                    try recorder.record(key, fingerprint, row: row) {
                         try DerSampleTable.upsert(key, sample: sample, milli: milli, tx)
                     }
                 }
             }
-            return outcome
         }
     }
 
@@ -64,7 +63,7 @@ enum DerSampleTable {
 
 extension MeteringOperations {
     /// Starts a `RecordDerTelemetry` stream.
-    public func derIngestion() -> DerIngestion { DerIngestion(session: IngestSession(store: store), clock: clock) }
+    public func derIngestion() -> DerIngestion { DerIngestion(session: IngestSession(commits: commits), clock: clock) }
 
     /// A device's samples over a range, oldest first (then by metric), keyset-paged.
     public func listDerTelemetry(_ request: ListDerTelemetryRequest) async throws -> ListDerTelemetryResponse {

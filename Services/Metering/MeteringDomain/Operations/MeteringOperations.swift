@@ -18,6 +18,9 @@ public struct MeteringOperations: Sendable {
     /// then any well-formed premise id is accepted.
     let premises: (any PremiseDirectory)?
     let spikeThresholdMilli: Int64
+    /// Shares write transactions among concurrent ingestion streams.
+    let commits: GroupCommitter
+    let meterPointCache = MeterPointCache()
 
     public init(
         store: any Store, pages: PageTokenCodec, premises: (any PremiseDirectory)? = nil,
@@ -30,6 +33,7 @@ public struct MeteringOperations: Sendable {
         self.spikeThresholdMilli = spikeThresholdMilli
         self.clock = clock
         self.ids = ids
+        self.commits = GroupCommitter(store: store)
     }
 
     /// The meter point named by a request's `meter_point_id`, or NOT_FOUND / INVALID_ARGUMENT.

@@ -44,8 +44,10 @@ struct IngestTally: Sendable {
             })
     }
 
-    /// Adds the counts and rejections of one committed batch.
+    /// Adds the counts (batches and received rows included) and rejections of one committed batch.
     mutating func merge(_ batch: IngestTally) {
+        summary.batchCount += batch.summary.batchCount
+        summary.receivedCount += batch.summary.receivedCount
         summary.acceptedCount += batch.summary.acceptedCount
         summary.duplicateCount += batch.summary.duplicateCount
         let unlisted = batch.summary.rejectedCount - Int64(batch.summary.rejections.count)

@@ -4,8 +4,9 @@ import QuantumTypes
 import ServiceKit
 
 /// A meter point as the rules use it: the resource, its store key, and its interval and
-/// calendar already decoded.
-struct StoredMeterPoint: Sendable {
+/// calendar already decoded. A class (immutable, so `Sendable`): ingestion hands it to the
+/// rules for every row, and a reference is one retain where the struct's copy was many.
+final class StoredMeterPoint: Sendable {
     /// The integer key readings are stored under.
     let seq: Int64
     let resource: MeterPoint

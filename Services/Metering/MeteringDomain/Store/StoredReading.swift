@@ -28,24 +28,6 @@ enum ReadingTable {
     static let fullColumns =
         "start_s, channel, kind, milli, quality, record_ms, original_milli, original_quality, edit_reason, editor, edit_ms"
 
-    /// Inserts the reading, or replaces a stored one whose value or quality differs, unless a
-    /// person edited it. One statement in the common (new key) case.
-    static func upsert(_ key: ReadingKey, milli: Int64, quality: ReadingQuality, recordMs: Int64, _ tx: any StoreWriting) throws -> UpsertOutcome {
-        let changed = try tx.execute(
-            """
-            INSERT INTO readings (meter_seq, kind, start_s, channel, milli, quality, record_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (meter_seq, kind, start_s, channel) DO UPDATE
-            SET milli = excluded.milli, quality = excluded.quality, record_ms = excluded.record_ms
-            WHERE readings.edit_ms IS NULL AND (readings.milli <> excluded.milli OR readings.quality <> excluded.quality)
-            """,
-            key.meterSeq, Int64(key.kind), key.startSeconds, Int64(key.channel), milli, Int64(quality.rawValue), recordMs)
-        if changed > 0 { return .stored }
-        let editTime = try tx.scalar(
-            "SELECT edit_ms FROM readings WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?",
-            key.meterSeq, Int64(key.kind), key.startSeconds, Int64(key.channel), as: Int64?.self)
-        return editTime.flatMap { $0 } == nil ? .unchanged : .editLocked
-    }
-
     /// The full message of a row selected with `fullColumns`.
     static func message(_ row: Row, of point: StoredMeterPoint) throws -> MeterReading {
         var reading = MeterReading()
