@@ -3,6 +3,7 @@
 
 Each input line is {"server": NAME, "kind": KIND, ...} where KIND is one of
   latency / throughput   an h2load_result.py line (rps, p50_us, p99_us, ok, error)
+  latency-awake          the same as latency with the server's core kept out of idle (--awake-core)
   rss                    {"peak_kb": N}  VmHWM of the server after both unary scenarios
   idle                   an idle_conns.py line
   stream                 an h2load_result.py line for StreamingOutputCall (msgs_per_s)
@@ -147,6 +148,27 @@ def main():
         print("  ".join("-" * w for w in ew))
         for r in extra_rows:
             print("  ".join(str(c).ljust(ew[i]) if i == 0 else str(c).rjust(ew[i]) for i, c in enumerate(r)))
+
+    # The diagnostic latency run with the server's core kept awake (--awake-core).
+    b_awake = scen(base.get("latency-awake"))
+    awake_rows = []
+    for s in servers:
+        vals = scen(data[s].get("latency-awake"))
+        lat = scen(data[s].get("latency"))
+        if vals is None:
+            continue
+        awake_rows.append([TITLE.get(s, s), f"{vals[1]} µs", f"{vals[2]} µs",
+                           ratio(vals[1], b_awake[1]) if b_awake else "-",
+                           f"{lat[1]} µs" if lat else "-"])
+    if awake_rows:
+        acols = ["server", "awake p50", "awake p99", "p50 ×C++", "(idle p50)"]
+        aw = [max(len(str(r[i])) for r in awake_rows + [acols]) for i in range(len(acols))]
+        print()
+        print("latency -c1 -m1 with the server's core kept out of idle (SCHED_IDLE spinner on core 0):")
+        print("  ".join(str(c).ljust(aw[i]) if i == 0 else str(c).rjust(aw[i]) for i, c in enumerate(acols)))
+        print("  ".join("-" * w for w in aw))
+        for r in awake_rows:
+            print("  ".join(str(c).ljust(aw[i]) if i == 0 else str(c).rjust(aw[i]) for i, c in enumerate(r)))
 
     if notes:
         print()
