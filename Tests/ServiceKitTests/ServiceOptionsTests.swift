@@ -35,13 +35,14 @@ final class ServiceOptionsTests: XCTestCase {
         XCTAssertEqual(configuration.pageTokenSecret.count, 32)
         XCTAssertEqual(configuration.shutdownGracePeriod, .seconds(10))
         XCTAssertEqual(configuration.peers, [:])
+        XCTAssertNil(configuration.busyPollWindow, "busy polling is opt-in")
     }
 
     func testEnvironmentFillsInAndFlagsWin() throws {
         let environment = [
             "QE_PORT": "6000", "QE_ADMIN_PORT": "6001", "QE_DATA_DIR": "/var/lib/qe", "QE_LOG_LEVEL": "DEBUG",
             "QE_LOG_FORMAT": "text", "QE_PAGE_TOKEN_SECRET": "sixteen-bytes-or-more", "QE_SHUTDOWN_GRACE": "2.5",
-            "QE_PEERS": "metering=10.0.0.2:50052, finance=[::1]:50055", "QE_HOST": "127.0.0.1",
+            "QE_PEERS": "metering=10.0.0.2:50052, finance=[::1]:50055", "QE_HOST": "127.0.0.1", "QE_BUSY_POLL_US": "50",
         ]
         let fromEnvironment = try resolve([], environment: environment)
         XCTAssertEqual(fromEnvironment.port, 6000)
@@ -53,6 +54,13 @@ final class ServiceOptionsTests: XCTestCase {
         XCTAssertEqual(fromEnvironment.pageTokenSecret, Array("sixteen-bytes-or-more".utf8))
         XCTAssertFalse(fromEnvironment.pageTokenSecretIsGenerated)
         XCTAssertEqual(fromEnvironment.shutdownGracePeriod, .milliseconds(2500))
+        XCTAssertEqual(fromEnvironment.busyPollWindow, .microseconds(50))
+        XCTAssertNil(try resolve(["--busy-poll-us", "0"], environment: environment).busyPollWindow, "0 turns it off")
+        for bad in ["-1", "1001", "fast"] {
+            XCTAssertThrowsError(try resolve([], environment: ["QE_BUSY_POLL_US": bad])) { error in
+                XCTAssertTrue("\(error)".contains("between 0 (off) and 1000"), "\(error)")
+            }
+        }
         XCTAssertEqual(fromEnvironment.peers["metering"], PeerAddress(host: "10.0.0.2", port: 50052))
         XCTAssertEqual(fromEnvironment.peers["finance"], PeerAddress(host: "::1", port: 50055))
 
@@ -117,7 +125,7 @@ final class ServiceOptionsTests: XCTestCase {
     func testHelpNamesEveryEnvironmentVariable() {
         let help = ServiceOptions.helpMessage()
         for name in ["QE_HOST", "QE_PORT", "QE_ADMIN_HOST", "QE_ADMIN_PORT", "QE_DATA_DIR", "QE_STORE_URL", "QE_LOG_LEVEL",
-                     "QE_LOG_FORMAT", "QE_PEERS", "QE_PAGE_TOKEN_SECRET", "QE_SHUTDOWN_GRACE"] {
+                     "QE_LOG_FORMAT", "QE_PEERS", "QE_PAGE_TOKEN_SECRET", "QE_SHUTDOWN_GRACE", "QE_BUSY_POLL_US"] {
             XCTAssertTrue(help.contains(name), "--help should mention \(name)")
         }
         XCTAssertTrue(help.contains("--data-dir"))

@@ -1,6 +1,6 @@
 // interop-server: grpc.testing.TestService over our transport, with health and reflection,
 // for gRPC's interop tests. `interop-server --port N` (0 picks a free port; the chosen one is
-// printed as "listening N"). Stops on SIGTERM/SIGINT.
+// printed as "listening N") [--busy-poll-us N]. Stops on SIGTERM/SIGINT.
 import Foundation
 import GRPCTesting
 import InteropKit
@@ -17,6 +17,12 @@ do {
     // Responses may be compressed when the client accepts gzip; the test service decides per
     // message (response_compressed / ResponseParameters.compressed).
     configuration.responseCompression = .gzip
+    // --busy-poll-us N: keep polling N µs after each write (ServerConfiguration.busyPollWindow).
+    if flags["busy-poll-us"] != nil {
+        let micros = try flags.integer("busy-poll-us")
+        guard micros > 0 else { throw InteropFailure("--busy-poll-us needs a positive number of µs") }
+        configuration.busyPollWindow = .microseconds(micros)
+    }
     let server = GRPCServer(configuration: configuration, services: [testService] + standard.services)
     try await server.start()
     // Unbuffered, so whoever started us sees the port at once.

@@ -18,9 +18,10 @@ Usage: table.py RESULTS.jsonl [--header TEXT]
 import json
 import sys
 
-ORDER = ["interop-server", "grpc-c++", "grpc-swift-2", "nghttp2-ceiling"]
+ORDER = ["interop-server", "interop-server-busy-poll", "grpc-c++", "grpc-swift-2", "nghttp2-ceiling"]
 TITLE = {
     "interop-server": "interop-server (ours)",
+    "interop-server-busy-poll": "ours, busy-poll 50 µs",
     "grpc-c++": "gRPC C++ (1.51, callback)",
     "grpc-swift-2": "grpc-swift-2 (NIO h2)",
     "nghttp2-ceiling": "bare nghttp2 (ceiling)",
@@ -148,6 +149,22 @@ def main():
         print("  ".join("-" * w for w in ew))
         for r in extra_rows:
             print("  ".join(str(c).ljust(ew[i]) if i == 0 else str(c).rjust(ew[i]) for i, c in enumerate(r)))
+
+    # Server CPU at one call in flight: what each call costs the server, busy polling included.
+    cpu_rows = []
+    for s in servers:
+        rec = data[s].get("latency")
+        if rec and rec.get("ok") and rec.get("server_cpu_share") is not None and rec.get("rps"):
+            share = rec["server_cpu_share"]
+            cpu_rows.append([TITLE.get(s, s), f"{share * 100:.0f} %", f"{share * 1e6 / rec['rps']:.0f} µs"])
+    if cpu_rows:
+        ccols = ["server", "CPU at -c1 (of a core)", "CPU per call"]
+        cw = [max(len(str(r[i])) for r in cpu_rows + [ccols]) for i in range(len(ccols))]
+        print()
+        print("  ".join(str(c).ljust(cw[i]) if i == 0 else str(c).rjust(cw[i]) for i, c in enumerate(ccols)))
+        print("  ".join("-" * w for w in cw))
+        for r in cpu_rows:
+            print("  ".join(str(c).ljust(cw[i]) if i == 0 else str(c).rjust(cw[i]) for i, c in enumerate(r)))
 
     # The diagnostic latency run with the server's core kept awake (--awake-core).
     b_awake = scen(base.get("latency-awake"))

@@ -55,12 +55,14 @@ public struct ServiceConfiguration: Sendable {
     public var pageTokenSecretIsGenerated: Bool
     /// How long in-flight calls may run after SIGTERM.
     public var shutdownGracePeriod: Duration
+    /// `ServerConfiguration.busyPollWindow` (nil = off).
+    public var busyPollWindow: Duration?
 
     public init(
         serviceName: String, host: String, port: Int, adminHost: String, adminPort: Int, dataDirectory: String,
         store: StoreURL, logLevel: Logger.Level, logFormat: LogFormat, peers: [String: PeerAddress],
         pageTokenSecret: [UInt8], pageTokenSecretIsGenerated: Bool, shutdownGracePeriod: Duration,
-        peerGroups: [String: [PeerAddress]]? = nil
+        peerGroups: [String: [PeerAddress]]? = nil, busyPollWindow: Duration? = nil
     ) {
         self.serviceName = serviceName
         self.host = host
@@ -76,6 +78,7 @@ public struct ServiceConfiguration: Sendable {
         self.pageTokenSecret = pageTokenSecret
         self.pageTokenSecretIsGenerated = pageTokenSecretIsGenerated
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.busyPollWindow = busyPollWindow
     }
 
     /// Creates the data directory (and parents) if missing, and checks it is writable.

@@ -59,6 +59,7 @@ public final class ServiceRunner: Sendable {
         let standard = StandardServiceSet(serving: services, descriptors: descriptors)
         self.health = standard.health
         var serverConfiguration = ServerConfiguration(host: configuration.host, port: configuration.port)
+        serverConfiguration.busyPollWindow = configuration.busyPollWindow
         serverConfiguration.interceptors =
             [RPCLoggingInterceptor(logger: logger), RPCMetricsInterceptor(metrics: metrics)] + interceptors
         self.server = GRPCServer(configuration: serverConfiguration, services: services + standard.services)

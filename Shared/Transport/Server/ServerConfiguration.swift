@@ -35,6 +35,11 @@ public struct ServerConfiguration: Sendable {
     /// per call); false runs them on the global concurrent executor, for handlers that do
     /// long CPU work between awaits. See `EventLoopTaskExecutor`.
     public var runsHandlersOnEventLoop = true
+    /// After a connection writes, its event loop keeps polling without sleeping for this long
+    /// (`nil`, the default, = never): trades CPU for latency where waking an idle CPU is slow
+    /// (VMs whose idle vCPUs halt). The loop spins for up to this long after every write that
+    /// no new request follows. See `BusyPoller`.
+    public var busyPollWindow: Duration? = nil
 
     public init(host: String = "0.0.0.0", port: Int = 0) {
         self.host = host

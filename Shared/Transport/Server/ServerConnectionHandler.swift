@@ -22,6 +22,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var lifetime: ConnectionLifetime?
     /// Where handler tasks run: this connection's event loop, unless configured otherwise.
     private var handlerExecutor: EventLoopTaskExecutor?
+    private var busyPoller: BusyPoller?
     private var resetLimiter: StreamResetLimiter
 
     private enum GracefulShutdown {
@@ -58,6 +59,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         }
         lifetime = ConnectionLifetime(policy: configuration.connectionPolicy, eventLoop: context.eventLoop, events: self)
         if configuration.runsHandlersOnEventLoop { handlerExecutor = EventLoopTaskExecutor(context.eventLoop) }
+        if let window = configuration.busyPollWindow { busyPoller = BusyPoller(eventLoop: context.eventLoop, window: window) }
         if context.channel.isActive { flush() }
     }
 
@@ -120,6 +122,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         graceTimer = nil
         lifetime?.stop()
         lifetime = nil
+        busyPoller?.stop()
+        busyPoller = nil
         session = nil
     }
 
@@ -143,6 +147,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         let ok = session.drainOutput(into: &buffer)
         if buffer.readableBytes > 0 {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            busyPoller?.extend()
         }
         if !ok || closeAfterFlush || (!session.wantsRead && !session.wantsWrite)
             || (shutdown == .draining && streams.isEmpty && !session.wantsWrite) {
