@@ -62,6 +62,13 @@ def scen(rec):
     return rec.get("rps"), rec.get("p50_us"), rec.get("p99_us")
 
 
+def print_table(cols, rows):
+    """Columns padded to their widest cell: the first left-aligned, the others right-aligned."""
+    widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
+    for r in [cols, ["-" * w for w in widths]] + rows:
+        print("  ".join(str(c).ljust(widths[i]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(r)))
+
+
 def main():
     path = sys.argv[1]
     header = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--header" else None
@@ -104,16 +111,7 @@ def main():
         row.append(ratio(rss, b_rss) if rss else "-")
         rows.append(row)
 
-    widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
-
-    def line(r):
-        return "  ".join(str(c).ljust(widths[i]) if i == 0 else str(c).rjust(widths[i])
-                         for i, c in enumerate(r))
-
-    print(line(cols))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print(line(r))
+    print_table(cols, rows)
 
     # Extras: idle connections and server streaming, when the run measured them.
     extra_rows = []
@@ -143,12 +141,8 @@ def main():
         extra_rows.append([TITLE.get(s, s), idle_txt, per_conn, st_txt, st_ratio])
     if extra_rows:
         ecols = ["server", "RSS, 1000 idle conns", "per conn", "stream msgs/s", "×C++"]
-        ew = [max(len(str(r[i])) for r in extra_rows + [ecols]) for i in range(len(ecols))]
         print()
-        print("  ".join(str(c).ljust(ew[i]) if i == 0 else str(c).rjust(ew[i]) for i, c in enumerate(ecols)))
-        print("  ".join("-" * w for w in ew))
-        for r in extra_rows:
-            print("  ".join(str(c).ljust(ew[i]) if i == 0 else str(c).rjust(ew[i]) for i, c in enumerate(r)))
+        print_table(ecols, extra_rows)
 
     # Server CPU at one call in flight: what each call costs the server, busy polling included.
     cpu_rows = []
@@ -159,12 +153,8 @@ def main():
             cpu_rows.append([TITLE.get(s, s), f"{share * 100:.0f} %", f"{share * 1e6 / rec['rps']:.0f} µs"])
     if cpu_rows:
         ccols = ["server", "CPU at -c1 (of a core)", "CPU per call"]
-        cw = [max(len(str(r[i])) for r in cpu_rows + [ccols]) for i in range(len(ccols))]
         print()
-        print("  ".join(str(c).ljust(cw[i]) if i == 0 else str(c).rjust(cw[i]) for i, c in enumerate(ccols)))
-        print("  ".join("-" * w for w in cw))
-        for r in cpu_rows:
-            print("  ".join(str(c).ljust(cw[i]) if i == 0 else str(c).rjust(cw[i]) for i, c in enumerate(r)))
+        print_table(ccols, cpu_rows)
 
     # The diagnostic latency run with the server's core kept awake (--awake-core).
     b_awake = scen(base.get("latency-awake"))
@@ -179,13 +169,9 @@ def main():
                            f"{lat[1]} µs" if lat else "-"])
     if awake_rows:
         acols = ["server", "awake p50", "awake p99", "p50 ×C++", "(idle p50)"]
-        aw = [max(len(str(r[i])) for r in awake_rows + [acols]) for i in range(len(acols))]
         print()
         print("latency -c1 -m1 with the server's core kept out of idle (SCHED_IDLE spinner on core 0):")
-        print("  ".join(str(c).ljust(aw[i]) if i == 0 else str(c).rjust(aw[i]) for i, c in enumerate(acols)))
-        print("  ".join("-" * w for w in aw))
-        for r in awake_rows:
-            print("  ".join(str(c).ljust(aw[i]) if i == 0 else str(c).rjust(aw[i]) for i, c in enumerate(r)))
+        print_table(acols, awake_rows)
 
     if notes:
         print()

@@ -1,5 +1,6 @@
 import FinanceAPI
 import QuantumTypes
+import RPCCore
 
 /// Balances and recent transactions of many accounts in one BatchGetAccountActivity per 100
 /// accounts, instead of a GetBalance and a ListTransactions per account.
@@ -15,9 +16,20 @@ struct AccountActivityLookup: Sendable {
         var status: SectionStatus
     }
 
-    func activity(accountIDs: [String], transactionLimit: Int32) async -> [String: Activity] {
+    /// Each account's activity by id.
+    struct Answer: Sendable {
+        fileprivate var byAccount: [String: Activity] = [:]
+
+        /// The account's activity; INTERNAL naming finance-service if its answer left it out.
+        func of(_ accountID: String) -> Activity {
+            byAccount[accountID] ?? Activity(status: SectionStatuses.from(
+                RPCError(code: .internal, message: "finance-service answered nothing for \(accountID)"), service: .finance))
+        }
+    }
+
+    func activity(accountIDs: [String], transactionLimit: Int32) async -> Answer {
         let unique = accountIDs.filter { !$0.isEmpty }.uniqued()
-        guard !unique.isEmpty else { return [:] }
+        guard !unique.isEmpty else { return Answer() }
         let section = await call.section(.finance) { options in
             var entries: [AccountActivity] = []
             for chunk in Paging.chunks(unique, of: 100) {
@@ -30,15 +42,16 @@ struct AccountActivityLookup: Sendable {
             }
             return entries
         }
+        var answer = Answer()
         guard let entries = section.value else {
-            return Dictionary(uniqueKeysWithValues: unique.map { ($0, Activity(status: section.status)) })
+            for id in unique { answer.byAccount[id] = Activity(status: section.status) }
+            return answer
         }
-        var byAccount: [String: Activity] = [:]
         for entry in entries {
-            byAccount[entry.accountID] = Activity(
+            answer.byAccount[entry.accountID] = Activity(
                 balance: entry.balance, transactions: entry.recentTransactions,
                 status: SectionStatuses.entry(code: entry.statusCode, message: entry.statusMessage, service: .finance))
         }
-        return byAccount
+        return answer
     }
 }

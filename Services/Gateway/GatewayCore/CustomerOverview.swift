@@ -6,7 +6,6 @@ import MeteringAPI
 import OutageAPI
 import ProtoRuntime
 import QuantumTypes
-import RPCCore
 
 /// GetCustomerOverview in two dependent hops: GetCustomerSummary (the customer and the first
 /// pages of its accounts, premises, agreements and interactions, one snapshot) first; then, side
@@ -47,8 +46,8 @@ extension FanOut {
                 }, options: callOptions)
         }
         let customer = summary.customer ?? Customer()
-        async let accounts = accountViews(summary: summary, transactionLimit: options.transactionLimit)
-        async let premises = premiseViews(summary: summary, window: window, bucketSize: options.bucketSize)
+        async let accounts = accountViews(customerID: customerID, summary: summary, transactionLimit: options.transactionLimit)
+        async let premises = premiseViews(customerID: customerID, summary: summary, window: window, bucketSize: options.bucketSize)
         let interactions = summary.recentInteractions ?? ListInteractionsResponse()
         var withheldInteractions = WithheldEntries()
         withheldInteractions.add(interactions.withheldCount, rule: interactions.withheldRule)
@@ -77,9 +76,10 @@ extension FanOut {
 
     // MARK: Accounts
 
-    private func accountViews(summary: GetCustomerSummaryResponse, transactionLimit: Int32) async -> ([AccountView], SectionStatus) {
-        let customerID = summary.customer?.customerID ?? ""
-        async let agreements = agreementViews(summary: summary)
+    private func accountViews(
+        customerID: String, summary: GetCustomerSummaryResponse, transactionLimit: Int32
+    ) async -> ([AccountView], SectionStatus) {
+        async let agreements = agreementViews(customerID: customerID, summary: summary)
         let first = summary.accounts ?? ListCustomerAccountsResponse()
         let accounts = await call.section(.customer) { options in
             try await Paging.continuing(first: (first.accounts, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
@@ -97,8 +97,7 @@ extension FanOut {
             .activity(accountIDs: accountList.map(\.accountID), transactionLimit: transactionLimit)
         let (agreementsByAccount, agreementsStatus) = await agreements
         let views = accountList.map { account in
-            let money = activity[account.accountID] ?? AccountActivityLookup.Activity(
-                status: SectionStatuses.from(RPCError(code: .internal, message: "finance-service answered nothing for \(account.accountID)"), service: .finance))
+            let money = activity.of(account.accountID)
             return AccountView.with {
                 $0.account = account
                 $0.agreements = agreementsByAccount[account.accountID] ?? []
@@ -113,8 +112,7 @@ extension FanOut {
     }
 
     /// The customer's agreements with their products, by account id; products in one batch.
-    private func agreementViews(summary: GetCustomerSummaryResponse) async -> ([String: [AgreementView]], SectionStatus) {
-        let customerID = summary.customer?.customerID ?? ""
+    private func agreementViews(customerID: String, summary: GetCustomerSummaryResponse) async -> ([String: [AgreementView]], SectionStatus) {
         let first = summary.agreements ?? ListServiceAgreementsResponse()
         let agreements = await call.section(.customer) { options in
             try await Paging.continuing(first: (first.agreements, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
@@ -143,8 +141,9 @@ extension FanOut {
 
     // MARK: Premises
 
-    private func premiseViews(summary: GetCustomerSummaryResponse, window: TimeRange, bucketSize: BucketSize) async -> ([PremiseView], SectionStatus) {
-        let customerID = summary.customer?.customerID ?? ""
+    private func premiseViews(
+        customerID: String, summary: GetCustomerSummaryResponse, window: TimeRange, bucketSize: BucketSize
+    ) async -> ([PremiseView], SectionStatus) {
         let first = summary.premises ?? ListPremisesResponse()
         let premises = await call.section(.customer) { options in
             try await Paging.continuing(first: (first.premises, first.nextPageToken, 0, "")) { token in

@@ -31,13 +31,7 @@ extension Paging {
     static func allCountingWithheld<Item>(
         _ fetch: (String) async throws -> (items: [Item], next: String, withheldCount: Int32, withheldRule: String)
     ) async throws -> ([Item], WithheldEntries) {
-        var withheld = WithheldEntries()
-        let items = try await all { token in
-            let page = try await fetch(token)
-            withheld.add(page.withheldCount, rule: page.withheldRule)
-            return (page.items, page.next)
-        }
-        return (items, withheld)
+        try await continuing(first: try await fetch(""), fetch)
     }
 }
 

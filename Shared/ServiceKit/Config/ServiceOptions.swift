@@ -103,7 +103,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             pageTokenSecretIsGenerated: secret == nil,
             shutdownGracePeriod: try grace.map(Self.gracePeriod) ?? defaults.shutdownGracePeriod,
             peerGroups: peerGroups,
-            busyPollWindow: try busyPoll.map(Self.busyPollWindow) ?? nil)
+            busyPollWindow: try busyPoll.flatMap(Self.busyPollWindow))
         if configuration.port != 0, configuration.port == configuration.adminPort {
             throw ConfigurationError("the gRPC port and the admin port are both \(configuration.port); they must differ")
         }

@@ -18,7 +18,7 @@ final class BusyPoller {
 
     init(eventLoop: any EventLoop, window: Duration) {
         self.eventLoop = eventLoop
-        self.window = .nanoseconds(Int64(window.components.seconds) * 1_000_000_000 + window.components.attoseconds / 1_000_000_000)
+        self.window = .nanoseconds(window.nanoseconds)
     }
 
     /// The connection wrote: keep polling until `window` from now.

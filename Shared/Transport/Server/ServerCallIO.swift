@@ -69,12 +69,7 @@ final class ServerCallIO: Sendable {
         try await gate.reserve(buffer.readableBytes)
         let headers = headersPending.exchange(false, ordering: .relaxed) ? context.takeResponseHeaders() : nil
         let connection = self.connection, streamID = self.streamID
-        guard !eventLoop.inEventLoop else {
-            return connection.value.sendMessage(stream: streamID, buffer, headers: headers)
-        }
-        eventLoop.execute {
-            connection.value.sendMessage(stream: streamID, buffer, headers: headers)
-        }
+        onConnectionLoop { connection.value.sendMessage(stream: streamID, buffer, headers: headers) }
     }
 
     /// Ends the call with `status`, after an optional last message.
@@ -84,15 +79,16 @@ final class ServerCallIO: Sendable {
         allTrailers.merge(extraTrailers)
         let trailers = allTrailers
         let connection = self.connection, streamID = self.streamID
-        // On the loop already (handlers run there by default): no second trip through its queue.
-        guard !eventLoop.inEventLoop else {
-            return connection.value.completeCall(
-                stream: streamID, lastMessage: lastMessage, headers: headers, status: status, trailers: trailers)
-        }
-        eventLoop.execute {
+        onConnectionLoop {
             connection.value.completeCall(
                 stream: streamID, lastMessage: lastMessage, headers: headers, status: status, trailers: trailers)
         }
+    }
+
+    /// Runs `body` on the connection's event loop: at once when already there (handlers run
+    /// there by default), so there is no second trip through the loop's queue.
+    private func onConnectionLoop(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
     }
 }
 

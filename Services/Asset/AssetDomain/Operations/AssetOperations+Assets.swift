@@ -28,8 +28,7 @@ extension AssetOperations {
 
     public func batchGetAssets(_ request: BatchGetAssetsRequest) async throws -> BatchGetAssetsResponse {
         try Check.batch(request.assetIDs, prefix: "AST", "asset_ids")
-        var seen = Set<String>()
-        let distinct = request.assetIDs.filter { seen.insert($0).inserted }
+        let distinct = request.assetIDs.uniqued()
         return try await store.read { db in
             var response = BatchGetAssetsResponse()
             for id in distinct {

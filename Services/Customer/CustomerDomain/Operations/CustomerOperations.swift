@@ -44,8 +44,7 @@ public struct CustomerOperations: Sendable {
         _ ids: [String], prefix: String, field: String, table: ResourceTable<Resource>
     ) async throws -> (found: [Resource], missing: [String]) {
         try Check.batch(ids, prefix: prefix, field)
-        var seen = Set<String>()
-        let distinct = ids.filter { seen.insert($0).inserted }
+        let distinct = ids.uniqued()
         return try await store.read { db in
             var found: [Resource] = [], missing: [String] = []
             for id in distinct {

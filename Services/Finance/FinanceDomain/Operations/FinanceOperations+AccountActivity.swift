@@ -42,12 +42,7 @@ extension FinanceOperations {
         guard ids.count <= maximumActivityAccounts else {
             throw Fail.invalid("account_ids: at most \(maximumActivityAccounts) ids, got \(ids.count)")
         }
-        var seen = Set<String>()
-        var distinct: [String] = []
-        for id in ids {
-            try FieldRules.id(id, prefix: "ACC", "account_ids")
-            if seen.insert(id).inserted { distinct.append(id) }
-        }
-        return distinct
+        for id in ids { try FieldRules.id(id, prefix: "ACC", "account_ids") }
+        return ids.uniqued()
     }
 }

@@ -53,13 +53,13 @@ enum BatchProfileSubjects: Sendable {
             for id in premiseIDs where !ResourceID.isWellFormed(id, prefix: "PRM") {
                 throw MeteringError.invalid("premise_ids: '\(id)' is not a premise id (PRM-…)")
             }
-            self = .premises(Self.distinct(premiseIDs))
+            self = .premises(premiseIDs.uniqued())
         case (true, false):
             guard meterPointIDs.count <= limit else {
                 throw MeteringError.invalid("meter_point_ids: at most \(limit) ids, got \(meterPointIDs.count)")
             }
             for id in meterPointIDs { try MeteringOperations.checkMeterPointID(id, field: "meter_point_ids") }
-            self = .meterPoints(Self.distinct(meterPointIDs))
+            self = .meterPoints(meterPointIDs.uniqued())
         }
     }
 
@@ -80,10 +80,5 @@ enum BatchProfileSubjects: Sendable {
         case .meterPoints(let ids):
             return try ids.map { try MeterPointTable.require($0, db) }
         }
-    }
-
-    private static func distinct(_ ids: [String]) -> [String] {
-        var seen = Set<String>()
-        return ids.filter { seen.insert($0).inserted }
     }
 }
