@@ -35,12 +35,21 @@ struct GatewayCommand: AsyncParsableCommand {
             + "the margin is 10% of the caller's time up to this (default 0.05).", valueName: "seconds"))
     var deadlineMargin: Double = 0.05
 
+    @Option(help: ArgumentHelp(
+        "Seconds a customer overview's account, premise and product ids are remembered, so the next overview for the "
+            + "same caller and customer makes its second hop beside the summary (one hop instead of two; the summary still "
+            + "decides the answer); 0 turns it off (default 300).", valueName: "seconds"))
+    var overviewKeysTtl: Double = 300
+
     func run() async throws {
         guard downstreamTimeout > 0, downstreamTimeout <= 600 else {
             throw ValidationError("--downstream-timeout must be between 0 and 600 seconds")
         }
         guard deadlineMargin >= 0, deadlineMargin <= 10 else {
             throw ValidationError("--deadline-margin must be between 0 and 10 seconds")
+        }
+        guard overviewKeysTtl >= 0, overviewKeysTtl <= 86_400 else {
+            throw ValidationError("--overview-keys-ttl must be between 0 and 86400 seconds")
         }
         // The gateway checks tokens and scopes itself (gateway.read / gateway.write) and forwards
         // the caller's `authorization` downstream, where each service applies the separation policy.
@@ -50,7 +59,8 @@ struct GatewayCommand: AsyncParsableCommand {
         let deadlines = DeadlinePolicy(
             maxMargin: .milliseconds(Int64(deadlineMargin * 1000)), defaultTimeout: .milliseconds(Int64(downstreamTimeout * 1000)))
         try await startup.run(
-            services: [GatewayServiceImpl(clients: clients, settings: GatewaySettings(deadlines: deadlines))],
+            services: [GatewayServiceImpl(clients: clients, settings: GatewaySettings(
+                deadlines: deadlines, overviewKeysTimeToLive: .milliseconds(Int64(overviewKeysTtl * 1000))))],
             descriptors: GatewayAPIDescriptors.filesWithDependencies, store: nil)
     }
 

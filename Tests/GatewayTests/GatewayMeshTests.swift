@@ -16,47 +16,31 @@ import XCTest
 /// The mesh starts once for the class (it takes a few seconds) and every child process is
 /// killed in the class tear-down; tests that stop or pause a downstream put it back.
 final class GatewayMeshTests: XCTestCase {
-    nonisolated(unsafe) private static var mesh: TestMesh?
-    nonisolated(unsafe) private static var seed: MeshSeed?
-    nonisolated(unsafe) private static var startFailure: String?
+    private static let fixture = SeededMesh()
+    private var mesh: TestMesh!
+    private var seed: MeshSeed!
 
     private var channel: GRPCChannel!
     private var gateway: GatewayServiceClient!
 
     override func setUp() async throws {
-        if Self.mesh == nil && Self.startFailure == nil {
-            let mesh = TestMesh()
-            do {
-                try mesh.start()
-                Self.mesh = mesh
-                Self.seed = try await MeshSeed.make(mesh: mesh)
-            } catch {
-                Self.startFailure = "\(error)\n\(mesh.logs)"
-                mesh.stopAll()
-                Self.mesh = nil
-            }
-        }
-        if let failure = Self.startFailure { throw MeshError("the mesh did not start: \(failure)") }
-        channel = try GRPCChannel(target: "127.0.0.1:\(Self.mesh!.gatewayPort)")
+        (mesh, seed) = try await Self.fixture.started()
+        channel = try GRPCChannel(target: "127.0.0.1:\(mesh.gatewayPort)")
         gateway = GatewayServiceClient(channel: channel)
     }
 
     override func tearDown() async throws {
         channel?.close()
         // A test that paused or stopped a downstream must not leave it so for the next one.
-        if let mesh = Self.mesh {
+        if let mesh {
             for process in mesh.services.values { process.signal(SIGCONT) }
         }
     }
 
     override class func tearDown() {
-        mesh?.stopAll()
-        mesh = nil
+        fixture.stop()
         super.tearDown()
     }
-
-    private var seed: MeshSeed { Self.seed! }
-    private var mesh: TestMesh { Self.mesh! }
 
     private func overview(_ customerID: String, timeout: Duration = .seconds(10)) async throws -> CustomerOverview {
         try await gateway.getCustomerOverview(.with { $0.customerID = customerID }, options: .timeout(timeout)).overview ?? CustomerOverview()

@@ -19,6 +19,8 @@ struct AccountActivityLookup: Sendable {
     /// Each account's activity by id.
     struct Answer: Sendable {
         fileprivate var byAccount: [String: Activity] = [:]
+        /// False when the batch call failed (every account then carries that failure).
+        fileprivate(set) var answered = true
 
         /// The account's activity; INTERNAL naming finance-service if its answer left it out.
         func of(_ accountID: String) -> Activity {
@@ -44,6 +46,7 @@ struct AccountActivityLookup: Sendable {
         }
         var answer = Answer()
         guard let entries = section.value else {
+            answer.answered = false
             for id in unique { answer.byAccount[id] = Activity(status: section.status) }
             return answer
         }

@@ -6,14 +6,19 @@ import MeteringAPI
 import OutageAPI
 import ProtoRuntime
 import QuantumTypes
+import RPCCore
 
-/// GetCustomerOverview in two dependent hops: GetCustomerSummary (the customer and the first
-/// pages of its accounts, premises, agreements and interactions, one snapshot) first; then, side
-/// by side, one BatchGetProducts for the agreements, one BatchGetAccountActivity for every
-/// account's balance and recent transactions, one BatchGetConsumptionProfiles and one ListOutages
-/// for the premises. Five calls for a typical customer, whatever its number of accounts and
-/// meter points (was 11 or more in three hops), because each downstream call costs CPU on both
-/// ends and the mesh shares few cores.
+/// GetCustomerOverview: GetCustomerSummary (the customer and the first pages of its accounts,
+/// premises, agreements and interactions, one snapshot), then, side by side, one
+/// BatchGetProducts for the agreements, one BatchGetAccountActivity for every account's balance
+/// and recent transactions, one BatchGetConsumptionProfiles and one ListOutages for the premises
+/// (`overviewLookups`). Five calls whatever the number of accounts and meter points, because each
+/// downstream call costs CPU on both ends and the mesh shares few cores.
+///
+/// The second hop needs the summary's ids, which makes two dependent hops. When the gateway
+/// remembers the ids this caller saw for this customer (`OverviewKeyCache`), the second hop is
+/// guessed from them and made beside the summary: one hop. The summary still decides what the
+/// answer holds; a guessed lookup that does not cover its ids is made again after it.
 extension FanOut {
 
     /// The request's optional fields with their documented defaults applied.
@@ -38,22 +43,41 @@ extension FanOut {
             $0.startTime = TimeConversion.timestamp(now.addingTimeInterval(-TimeConversion.seconds(options.window)))
             $0.endTime = TimeConversion.timestamp(now)
         }
-        let summary = try await call.essential(.customer) { callOptions in
-            try await clients.customer.getCustomerSummary(
-                .with {
-                    $0.customerID = customerID
-                    $0.interactionLimit = options.interactionLimit
-                }, options: callOptions)
+        let cacheKey = OverviewKeyCache.Key(caller: call.callerIdentity, customerID: customerID)
+        let guessedKeys = overviewKeys?.keys(for: cacheKey)
+        async let guessed = guessedLookups(guessedKeys, options: options, window: window)
+
+        let summary: GetCustomerSummaryResponse
+        do {
+            summary = try await call.essential(.customer) { callOptions in
+                try await clients.customer.getCustomerSummary(
+                    .with {
+                        $0.customerID = customerID
+                        $0.interactionLimit = options.interactionLimit
+                    }, options: callOptions)
+            }
+        } catch {
+            // Gone, or no longer this caller's to read: nothing to guess from any more.
+            if [.notFound, .permissionDenied, .unauthenticated].contains(RPCError(from: error).code) { overviewKeys?.forget(cacheKey) }
+            throw error
         }
+        async let accountsSection = allAccounts(customerID: customerID, first: summary.accounts ?? ListCustomerAccountsResponse())
+        async let agreementsSection = allAgreements(customerID: customerID, first: summary.agreements ?? ListServiceAgreementsResponse())
+        async let premisesSection = allPremises(customerID: customerID, first: summary.premises ?? ListPremisesResponse())
+        let (accounts, agreements, premises) = await (accountsSection, agreementsSection, premisesSection)
+        let keys = OverviewKeys(
+            accounts: accounts.value?.0 ?? [], agreements: agreements.value?.0 ?? [], premises: premises.value ?? [])
+        let lookups = await overviewLookups(keys, options: options, window: window, kept: await guessed?.kept(for: keys))
+        if accounts.value != nil && agreements.value != nil && premises.value != nil {
+            overviewKeys?.remember(keys, for: cacheKey)
+        }
+
         let customer = summary.customer ?? Customer()
-        async let accounts = accountViews(customerID: customerID, summary: summary, transactionLimit: options.transactionLimit)
-        async let premises = premiseViews(customerID: customerID, summary: summary, window: window, bucketSize: options.bucketSize)
         let interactions = summary.recentInteractions ?? ListInteractionsResponse()
         var withheldInteractions = WithheldEntries()
         withheldInteractions.add(interactions.withheldCount, rule: interactions.withheldRule)
-
-        let (accountList, accountsStatus) = await accounts
-        let (premiseList, premisesStatus) = await premises
+        let (accountList, accountsStatus) = accountViews(accounts, agreements: agreements, lookups: lookups)
+        let (premiseList, premisesStatus) = premiseViews(premises, lookups: lookups)
         return .with {
             $0.customer = customer
             $0.customerStatus = customer.contactWithheld
@@ -74,14 +98,16 @@ extension FanOut {
         }
     }
 
-    // MARK: Accounts
+    /// The second hop for the ids remembered from an earlier overview, if any.
+    private func guessedLookups(_ keys: OverviewKeys?, options: CustomerOverviewOptions, window: TimeRange) async -> OverviewLookups? {
+        guard let keys else { return nil }
+        return await overviewLookups(keys, options: options, window: window)
+    }
 
-    private func accountViews(
-        customerID: String, summary: GetCustomerSummaryResponse, transactionLimit: Int32
-    ) async -> ([AccountView], SectionStatus) {
-        async let agreements = agreementViews(customerID: customerID, summary: summary)
-        let first = summary.accounts ?? ListCustomerAccountsResponse()
-        let accounts = await call.section(.customer) { options in
+    // MARK: The summary's lists, whole
+
+    private func allAccounts(customerID: String, first: ListCustomerAccountsResponse) async -> Section<([CustomerAccount], WithheldEntries)> {
+        await call.section(.customer) { options in
             try await Paging.continuing(first: (first.accounts, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
                 let page = try await clients.customer.listCustomerAccounts(
                     .with {
@@ -92,12 +118,58 @@ extension FanOut {
                 return (page.accounts, page.nextPageToken, page.withheldCount, page.withheldRule)
             }
         }
+    }
+
+    private func allAgreements(customerID: String, first: ListServiceAgreementsResponse) async -> Section<([ServiceAgreement], WithheldEntries)> {
+        await call.section(.customer) { options in
+            try await Paging.continuing(first: (first.agreements, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
+                let page = try await clients.customer.listServiceAgreements(
+                    .with {
+                        $0.customerID = customerID
+                        $0.pageSize = 1000
+                        $0.pageToken = token
+                    }, options: options)
+                return (page.agreements, page.nextPageToken, page.withheldCount, page.withheldRule)
+            }
+        }
+    }
+
+    private func allPremises(customerID: String, first: ListPremisesResponse) async -> Section<[Premise]> {
+        await call.section(.customer) { options in
+            try await Paging.continuing(first: (first.premises, first.nextPageToken, 0, "")) { token in
+                let page = try await clients.customer.listPremises(
+                    .with {
+                        $0.customerID = customerID
+                        $0.pageSize = 1000
+                        $0.pageToken = token
+                    }, options: options)
+                return (page.premises, page.nextPageToken, 0, "")
+            }.0
+        }
+    }
+
+// MARK: Assembly
+
+    private func accountViews(
+        _ accounts: Section<([CustomerAccount], WithheldEntries)>, agreements: Section<([ServiceAgreement], WithheldEntries)>,
+        lookups: OverviewLookups
+    ) -> ([AccountView], SectionStatus) {
         guard let (accountList, withheldAccounts) = accounts.value else { return ([], accounts.status) }
-        let activity = await AccountActivityLookup(clients: clients, call: call)
-            .activity(accountIDs: accountList.map(\.accountID), transactionLimit: transactionLimit)
-        let (agreementsByAccount, agreementsStatus) = await agreements
+        var agreementsByAccount: [String: [AgreementView]] = [:]
+        var agreementsStatus = agreements.status
+        if let (agreementList, withheldAgreements) = agreements.value {
+            for agreement in agreementList {
+                let (product, productStatus) = lookups.products.lookup(agreement.productID)
+                agreementsByAccount[agreement.accountID, default: []].append(.with {
+                    $0.agreement = agreement
+                    $0.product = product
+                    $0.productStatus = productStatus
+                })
+            }
+            agreementsStatus = withheldAgreements.applied(to: agreements.status, noun: "agreements")
+        }
         let views = accountList.map { account in
-            let money = activity.of(account.accountID)
+            let money = lookups.activity.of(account.accountID)
             return AccountView.with {
                 $0.account = account
                 $0.agreements = agreementsByAccount[account.accountID] ?? []
@@ -111,77 +183,16 @@ extension FanOut {
         return (views, withheldAccounts.applied(to: accounts.status, noun: "accounts"))
     }
 
-    /// The customer's agreements with their products, by account id; products in one batch.
-    private func agreementViews(customerID: String, summary: GetCustomerSummaryResponse) async -> ([String: [AgreementView]], SectionStatus) {
-        let first = summary.agreements ?? ListServiceAgreementsResponse()
-        let agreements = await call.section(.customer) { options in
-            try await Paging.continuing(first: (first.agreements, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
-                let page = try await clients.customer.listServiceAgreements(
-                    .with {
-                        $0.customerID = customerID
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.agreements, page.nextPageToken, page.withheldCount, page.withheldRule)
-            }
-        }
-        guard let (agreementList, withheldAgreements) = agreements.value else { return ([:], agreements.status) }
-        let products = await ProductLookup(clients: clients, call: call).products(ids: agreementList.map(\.productID))
-        var byAccount: [String: [AgreementView]] = [:]
-        for agreement in agreementList {
-            let (product, productStatus) = products.lookup(agreement.productID)
-            byAccount[agreement.accountID, default: []].append(.with {
-                $0.agreement = agreement
-                $0.product = product
-                $0.productStatus = productStatus
-            })
-        }
-        return (byAccount, withheldAgreements.applied(to: agreements.status, noun: "agreements"))
-    }
-
-    // MARK: Premises
-
-    private func premiseViews(
-        customerID: String, summary: GetCustomerSummaryResponse, window: TimeRange, bucketSize: BucketSize
-    ) async -> ([PremiseView], SectionStatus) {
-        let first = summary.premises ?? ListPremisesResponse()
-        let premises = await call.section(.customer) { options in
-            try await Paging.continuing(first: (first.premises, first.nextPageToken, 0, "")) { token in
-                let page = try await clients.customer.listPremises(
-                    .with {
-                        $0.customerID = customerID
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.premises, page.nextPageToken, 0, "")
-            }.0
-        }
-        guard let premiseList = premises.value, !premiseList.isEmpty else { return ([], premises.status) }
-        let premiseIDs = premiseList.map(\.premiseID)
-
-        async let outages = call.section(.outage) { options in
-            try await Paging.all { token in
-                let page = try await clients.outage.listOutages(
-                    .with {
-                        $0.openOnly = true
-                        $0.premiseIDs = premiseIDs
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.outages, page.nextPageToken)
-            }
-        }
-        let meterPoints = await ConsumptionLookup(clients: clients, call: call)
-            .meterPoints(premiseIDs: premiseIDs, window: window, bucketSize: bucketSize)
-        let meterViews = meterPoints.value(or: [])
-        let outageSection = await outages
-        let views = premiseList.map { premise in
+    private func premiseViews(_ premises: Section<[Premise]>, lookups: OverviewLookups) -> ([PremiseView], SectionStatus) {
+        let meterViews = lookups.meterPoints.value(or: [])
+        let outages = lookups.outages.value(or: [])
+        let views = premises.value(or: []).map { premise in
             PremiseView.with {
                 $0.premise = premise
                 $0.meterPoints = meterViews.filter { $0.meterPoint?.premiseID == premise.premiseID }
-                $0.meterPointsStatus = meterPoints.status
-                $0.openOutages = outageSection.value(or: []).filter { $0.affectedPremiseIDs.contains(premise.premiseID) }
-                $0.outagesStatus = outageSection.status
+                $0.meterPointsStatus = lookups.meterPoints.status
+                $0.openOutages = outages.filter { $0.affectedPremiseIDs.contains(premise.premiseID) }
+                $0.outagesStatus = lookups.outages.status
             }
         }
         return (views, premises.status)

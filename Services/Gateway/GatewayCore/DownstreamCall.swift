@@ -18,6 +18,10 @@ public struct DownstreamCall: Sendable {
         self.sharedDeadline = policy.downstreamDeadline(caller: callerDeadline, now: now)
     }
 
+    /// Who the downstream calls are made for, as the services will see it (the forwarded
+    /// `authorization`; "" without one): what a caller may read depends on it.
+    public var callerIdentity: String { metadata.first("authorization") ?? "" }
+
     /// The options for one downstream call made now.
     public func options() -> CallOptions {
         CallOptions(deadline: sharedDeadline ?? .after(policy.defaultTimeout), metadata: metadata)

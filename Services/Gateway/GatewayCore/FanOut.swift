@@ -5,10 +5,15 @@ public struct FanOut: Sendable {
     public let clients: GatewayClients
     public let call: DownstreamCall
     public let settings: GatewaySettings
+    /// The ids earlier customer overviews saw, shared by all requests; nil: every overview makes
+    /// its second hop after the summary.
+    public let overviewKeys: OverviewKeyCache?
 
-    public init(clients: GatewayClients, call: DownstreamCall, settings: GatewaySettings = GatewaySettings()) {
+    public init(clients: GatewayClients, call: DownstreamCall, settings: GatewaySettings = GatewaySettings(),
+                overviewKeys: OverviewKeyCache? = nil) {
         self.clients = clients
         self.call = call
         self.settings = settings
+        self.overviewKeys = overviewKeys
     }
 }

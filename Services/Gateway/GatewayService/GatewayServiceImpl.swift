@@ -8,10 +8,12 @@ import RPCCore
 public struct GatewayServiceImpl: GatewayServiceHandler {
     let clients: GatewayClients
     let settings: GatewaySettings
+    let overviewKeys: OverviewKeyCache?
 
     public init(clients: GatewayClients, settings: GatewaySettings = GatewaySettings()) {
         self.clients = clients
         self.settings = settings
+        self.overviewKeys = settings.overviewKeysTimeToLive > .zero ? OverviewKeyCache(timeToLive: settings.overviewKeysTimeToLive) : nil
     }
 
     public func getCustomerOverview(_ request: GetCustomerOverviewRequest, context: ServerContext) async throws -> GetCustomerOverviewResponse {
@@ -47,6 +49,6 @@ public struct GatewayServiceImpl: GatewayServiceHandler {
     private func fanOut(_ context: ServerContext) -> FanOut {
         let call = DownstreamCall(callerDeadline: context.deadline, callerMetadata: context.requestMetadata, policy: settings.deadlines)
         if let requestID = call.metadata.first("x-request-id") { context.addResponseHeader("x-request-id", requestID) }
-        return FanOut(clients: clients, call: call, settings: settings)
+        return FanOut(clients: clients, call: call, settings: settings, overviewKeys: overviewKeys)
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+import RPCCore
+import Transport
+import XCTest
+
+/// The customer overview with a guessed second hop (`OverviewKeyCache`), against the five real
+/// services: whatever the guess — right, covering more than the customer has, stale and
+/// missing ids, or absent — the answer is the one the two-hop overview gives.
+final class OverviewGuessTests: XCTestCase {
+    private static let fixture = SeededMesh()
+    private var seed: MeshSeed!
+    private var clients: GatewayClients!
+
+    override func setUp() async throws {
+        let mesh: TestMesh
+        (mesh, seed) = try await Self.fixture.started()
+        clients = try GatewayClients(endpoints: Dictionary(uniqueKeysWithValues: DownstreamService.allCases.map {
+            ($0, [Endpoint(host: "127.0.0.1", port: mesh.port(of: $0))])
+        }))
+    }
+
+    override func tearDown() {
+        clients?.close()
+    }
+
+    override class func tearDown() {
+        fixture.stop()
+        super.tearDown()
+    }
+
+    private let now = Date()
+
+    private func overview(_ customerID: String, cache: OverviewKeyCache?) async throws -> CustomerOverview {
+        let call = DownstreamCall(callerDeadline: .after(.seconds(10)), callerMetadata: [:])
+        var overview = try await FanOut(clients: clients, call: call, overviewKeys: cache)
+            .customerOverview(.with { $0.customerID = customerID }, now: now)
+        // The read times are the only fields two reads of the same data may differ in.
+        overview.generateTime = nil
+        for index in overview.accounts.indices { overview.accounts[index].balance?.asOfTime = nil }
+        return overview
+    }
+
+    private func key(_ customerID: String) -> OverviewKeyCache.Key { .init(caller: "", customerID: customerID) }
+
+    private var anaKeys: OverviewKeys {
+        OverviewKeys(accountIDs: [seed.anaRegulated, seed.anaNonRegulated], productIDs: [seed.regulatedProduct, seed.chargerProduct],
+                     premiseIDs: [seed.premise1])
+    }
+
+    func testAnOverviewRemembersTheIdsItSawAndTheNextOneAnswersTheSame() async throws {
+        let cold = try await overview(seed.ana, cache: nil)
+        let cache = OverviewKeyCache()
+        let first = try await overview(seed.ana, cache: cache)
+        XCTAssertEqual(first, cold)
+        let remembered = try XCTUnwrap(cache.keys(for: key(seed.ana)))
+        XCTAssertEqual(Set(remembered.accountIDs), Set(anaKeys.accountIDs))
+        XCTAssertEqual(Set(remembered.productIDs), Set(anaKeys.productIDs))
+        XCTAssertEqual(remembered.premiseIDs, [seed.premise1])
+        let guessed = try await overview(seed.ana, cache: cache)
+        XCTAssertEqual(guessed, cold)
+        XCTAssertEqual(guessed.accounts.count, 2)
+        XCTAssertEqual(guessed.premises.first?.meterPoints.first?.consumption?.totalDelivered?.milliValue, MeshSeed.deliveredMilli)
+    }
+
+    func testAGuessCoveringAnotherCustomersIdsShowsNoneOfThem() async throws {
+        let cold = try await overview(seed.ana, cache: nil)
+        let cache = OverviewKeyCache()
+        var wide = anaKeys
+        wide.accountIDs.append(seed.boRegulated)
+        wide.premiseIDs.append(seed.premise2)
+        cache.remember(wide, for: key(seed.ana))
+        let guessed = try await overview(seed.ana, cache: cache)
+        XCTAssertEqual(guessed, cold)
+        XCTAssertFalse(guessed.accounts.contains { $0.account?.accountID == seed.boRegulated })
+        XCTAssertFalse(guessed.premises.contains { $0.premise?.premiseID == seed.premise2 })
+        XCTAssertFalse(guessed.premises.flatMap(\.meterPoints).contains { $0.meterPoint?.meterPointID == seed.meterPoint2 })
+        XCTAssertEqual(cache.keys(for: key(seed.ana)).map { Set($0.accountIDs) }, Set(anaKeys.accountIDs), "the fresh ids replace the guess")
+    }
+
+    func testAStaleGuessMissingIdsStillGivesTheWholeAnswer() async throws {
+        let cold = try await overview(seed.ana, cache: nil)
+        for stale in [
+            OverviewKeys(accountIDs: [seed.anaRegulated]),
+            OverviewKeys(accountIDs: [seed.boRegulated], productIDs: [seed.chargerProduct], premiseIDs: [seed.premise2]),
+            OverviewKeys(),
+        ] {
+            let cache = OverviewKeyCache()
+            cache.remember(stale, for: key(seed.ana))
+            let guessed = try await overview(seed.ana, cache: cache)
+            XCTAssertEqual(guessed, cold, "guess \(stale)")
+        }
+    }
+
+    func testAnUnknownCustomerFailsAndIsForgotten() async throws {
+        let cache = OverviewKeyCache()
+        let missing = "CUS-" + String(repeating: "0", count: 26)
+        cache.remember(anaKeys, for: key(missing))
+        do {
+            _ = try await overview(missing, cache: cache)
+            XCTFail("an unknown customer is NOT_FOUND")
+        } catch {
+            XCTAssertEqual(RPCError(from: error).code, .notFound, "\(error)")
+        }
+        XCTAssertNil(cache.keys(for: key(missing)))
+    }
+}
