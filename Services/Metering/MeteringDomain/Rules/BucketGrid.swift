@@ -21,7 +21,7 @@ struct BucketGrid: Sendable, Equatable {
             step = { $0 + 3600 }
         case .day:
             cursor = calendar.startOfDay(range.start)
-            step = { calendar.adding(.day, 1, to: $0) }
+            step = { calendar.nextMidnight(after: $0) }
         case .month:
             cursor = calendar.startOfMonth(range.start)
             step = { calendar.adding(.month, 1, to: $0) }

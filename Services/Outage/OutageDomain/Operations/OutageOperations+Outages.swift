@@ -142,6 +142,6 @@ extension OutageOperations {
     }
 
     static func fingerprint(_ message: some ProtoMessage) -> String {
-        message.protobufBytes().map { String(format: "%02x", $0) }.joined()
+        message.protobufBytes().lowercaseHex
     }
 }
