@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "StoreCrashHelper", "RPCCore", "Transport", "GRPCHealthV1",
+                "ServiceKit", "StoreCrashHelper", "RPCCore", "Transport", "GRPCHealthV1", "ServiceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -329,18 +329,25 @@ let package = Package(
             name: "GatewayService",
             dependencies: ["GatewayCore", "GatewayAPI", "MeteringAPI", "QuantumTypes", "ProtoRuntime", "RPCCore"],
             path: "Services/Gateway/GatewayService"),
+        .target(
+            name: "GatewayHTTP",
+            dependencies: [
+                "GatewayAPI", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Services/Gateway/GatewayHTTP"),
         .executableTarget(
             name: "GatewayMain",
             dependencies: [
-                "GatewayService", "GatewayCore", "GatewayAPI", "ServiceKit", "Transport", "MeshAuth",
+                "GatewayService", "GatewayCore", "GatewayHTTP", "GatewayAPI", "ServiceKit", "Transport", "MeshAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Services/Gateway", exclude: ["GatewayCore", "GatewayService", "README.md"], sources: ["main.swift"]),
+            path: "Services/Gateway", exclude: ["GatewayCore", "GatewayService", "GatewayHTTP", "README.md"], sources: ["main.swift"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "GatewayCore", "GatewayService", "GatewayMain", "GatewayAPI", "CustomerAPI", "MeteringAPI", "AssetAPI",
+                "GatewayCore", "GatewayService", "GatewayHTTP", "GatewayMain", "GatewayAPI", "CustomerAPI", "MeteringAPI", "AssetAPI",
                 "OutageAPI", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport", "GRPCHealthV1",
                 "CustomerServiceMain", "MeteringServiceMain", "AssetServiceMain", "OutageServiceMain", "FinanceServiceMain",
                 "ServiceTestSupport", "MeshAuth",

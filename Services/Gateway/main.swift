@@ -4,10 +4,13 @@
 // Peers (required, repeatable for replicas, used round robin): --peer customer=h:p --peer metering=h:p
 // --peer asset=h:p --peer outage=h:p --peer finance=h:p (or QE_PEERS).
 // Authentication: --auth-public-key (QE_AUTH_PUBLIC_KEY), as every service.
+// JSON front: GET /v1/customers/{id}/overview and the other /v1/ routes on the admin port
+// (GatewayHTTP/JSONRoutes.swift); --disable-json-front turns it off.
 // SIGTERM / SIGINT: NOT_SERVING, GOAWAY, drain in-flight calls, exit 0.
 import ArgumentParser
 import GatewayAPI
 import GatewayCore
+import GatewayHTTP
 import GatewayService
 import Logging
 import MeshAuth
@@ -41,6 +44,11 @@ struct GatewayCommand: AsyncParsableCommand {
             + "decides the answer); 0 turns it off (default 300).", valueName: "seconds"))
     var overviewKeysTtl: Double = 300
 
+    @Flag(inversion: .prefixedEnableDisable, help: ArgumentHelp(
+        "The HTTP/1.1 JSON front on the admin port (GET /v1/customers/{id}/overview and the other /v1/ routes; the same "
+            + "tokens and checks as gRPC; default enabled)."))
+    var jsonFront = true
+
     func run() async throws {
         guard downstreamTimeout > 0, downstreamTimeout <= 600 else {
             throw ValidationError("--downstream-timeout must be between 0 and 600 seconds")
@@ -61,7 +69,8 @@ struct GatewayCommand: AsyncParsableCommand {
         try await startup.run(
             services: [GatewayServiceImpl(clients: clients, settings: GatewaySettings(
                 deadlines: deadlines, overviewKeysTimeToLive: .milliseconds(Int64(overviewKeysTtl * 1000))))],
-            descriptors: GatewayAPIDescriptors.filesWithDependencies, store: nil)
+            descriptors: GatewayAPIDescriptors.filesWithDependencies, store: nil,
+            adminAPI: jsonFront ? JSONFront(grpcHost: startup.configuration.host) : nil)
     }
 
     /// Each downstream's endpoints from the peers; a missing one stops the start with its name.

@@ -250,6 +250,19 @@ final class GatewaySeparationTests: XCTestCase {
 
     // MARK: Tokens and scopes
 
+    func testTheJSONFrontAsksForATokenAndAppliesTheCallersSeparation() async throws {
+        let path = "/v1/customers/\(seed.ana)/overview"
+        let anonymous = try HTTPTestClient.get(port: mesh.gatewayAdminPort, path: path)
+        XCTAssertEqual(anonymous.status, 401, anonymous.body)
+        XCTAssertEqual(anonymous.headers["www-authenticate"], "Bearer")
+        XCTAssertTrue(anonymous.body.contains("\"UNAUTHENTICATED\""), anonymous.body)
+        let token = try caller(.nonRegulated).token
+        let response = try HTTPTestClient.request(
+            port: mesh.gatewayAdminPort, method: "GET", path: path, headers: ["Authorization": "Bearer \(token)"])
+        XCTAssertEqual(response.status, 200, response.body)
+        try assertRegulatedDataWithheld(try XCTUnwrap(try GetCustomerOverviewResponse(jsonString: response.body).overview))
+    }
+
     func testWithoutATokenTheGatewayAnswersUnauthenticated() async throws {
         await XCTAssertStatus(.unauthenticated) {
             _ = try await gateway.getCustomerOverview(.with { $0.customerID = seed.ana }, options: .timeout(.seconds(10)))

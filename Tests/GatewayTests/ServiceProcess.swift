@@ -12,6 +12,8 @@ final class ServiceProcess: @unchecked Sendable {
     private var child: ChildProcess?
     private(set) var log: URL
     private(set) var port = 0
+    /// The bound admin port (HTTP: /metrics, probes, the gateway's JSON front).
+    private(set) var adminPort = 0
 
     init(executable: String, dataDirectory: String) {
         self.executable = executable
@@ -40,6 +42,7 @@ final class ServiceProcess: @unchecked Sendable {
         try child.start()
         do {
             port = try child.waitFor("serving", timeout: timeout, BoundPort.fromServingLog)
+            adminPort = BoundPort.adminFromServingLog(logText) ?? 0
         } catch {
             throw MeshError("\(executable) did not start serving; its log:\n\(logText)")
         }

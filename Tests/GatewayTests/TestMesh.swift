@@ -40,6 +40,8 @@ final class TestMesh: @unchecked Sendable {
 
     func port(of service: DownstreamService) -> Int { services[service]?.port ?? 0 }
     var gatewayPort: Int { gateway?.port ?? 0 }
+    /// The gateway's admin port: /metrics, the probes and the JSON front.
+    var gatewayAdminPort: Int { gateway?.adminPort ?? 0 }
 
     /// Starts a stopped downstream again on the port it had, with the same data.
     func restart(_ service: DownstreamService) throws {

@@ -4,6 +4,7 @@ import RPCCore
 import ServiceKit
 import Synchronization
 import XCTest
+import ServiceTestSupport
 
 final class MetricsTests: XCTestCase {
     func testRPCSeriesInPrometheusTextFormat() async throws {

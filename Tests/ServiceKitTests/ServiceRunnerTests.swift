@@ -5,6 +5,7 @@ import RPCCore
 import ServiceKit
 import Transport
 import XCTest
+import ServiceTestSupport
 
 /// A service with one slow unary call that writes to the store, to watch a drain happen.
 private struct SlowService: RPCService {

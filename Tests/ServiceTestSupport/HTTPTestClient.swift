@@ -3,21 +3,32 @@ import Foundation
 /// A deliberately tiny HTTP/1.1 client over a POSIX socket (URLSession is unreliable on
 /// Linux): sends raw request text, reads until the server closes or `expectedResponses`
 /// complete responses arrived.
-struct RawHTTPResponse {
-    var status: Int
-    var headers: [String: String]
-    var body: String
+public struct RawHTTPResponse: Sendable {
+    public var status: Int
+    /// Header names lowercased.
+    public var headers: [String: String]
+    public var body: String
 }
 
-enum HTTPTestClient {
-    static func get(port: Int, path: String, method: String = "GET") throws -> RawHTTPResponse {
-        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        return try XCTUnwrapFirst(try exchange(port: port, request: request, expectedResponses: 1, bodiless: method == "HEAD"))
+public enum HTTPTestClient {
+    public static func get(port: Int, path: String, method: String = "GET") throws -> RawHTTPResponse {
+        try request(port: port, method: method, path: path)
+    }
+
+    /// One request with `headers` and `body` (Content-Length set when there is a body).
+    public static func request(
+        port: Int, method: String, path: String, headers: [String: String] = [:], body: String = ""
+    ) throws -> RawHTTPResponse {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
+        if !body.isEmpty { text += "Content-Length: \(body.utf8.count)\r\n" }
+        text += "\r\n" + body
+        return try XCTUnwrapFirst(try exchange(port: port, request: text, expectedResponses: 1, bodiless: method == "HEAD"))
     }
 
     /// Sends `request` (possibly several pipelined requests) on one connection.
     /// `bodiless`: responses carry no body whatever their Content-Length (answers to HEAD).
-    static func exchange(port: Int, request: String, expectedResponses: Int, bodiless: Bool = false) throws -> [RawHTTPResponse] {
+    public static func exchange(port: Int, request: String, expectedResponses: Int, bodiless: Bool = false) throws -> [RawHTTPResponse] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPTestError("socket failed") }
         defer { close(fd) }
@@ -73,9 +84,9 @@ enum HTTPTestClient {
     }
 }
 
-struct HTTPTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct HTTPTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 private func XCTUnwrapFirst(_ responses: [RawHTTPResponse]) throws -> RawHTTPResponse {

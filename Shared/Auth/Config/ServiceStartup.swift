@@ -39,10 +39,14 @@ public struct ServiceStartup: Sendable {
     }
 
     /// Serves until SIGTERM/SIGINT, then drains and closes the store.
-    public func run(services: [any RPCService], descriptors: [ProtoFileDescriptor], store: (any Store)?) async throws {
+    /// `adminAPI`: routes the service adds to its admin port (the gateway's JSON front).
+    public func run(
+        services: [any RPCService], descriptors: [ProtoFileDescriptor], store: (any Store)?, adminAPI: (any AdminAPI)? = nil
+    ) async throws {
         let runner = ServiceRunner(
             configuration: configuration, services: services, descriptors: descriptors, store: store, logger: logger,
-            metrics: metrics, interceptors: authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger))
+            metrics: metrics, interceptors: authentication.makeInterceptors(metricsFactory: metrics.factory, logger: logger),
+            adminAPI: adminAPI)
         try await runner.run()
     }
 }

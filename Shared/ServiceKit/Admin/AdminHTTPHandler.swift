@@ -10,8 +10,14 @@ final class AdminHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// The largest request body read (the JSON front's requests are small); more is 413.
+    static let maxBodyBytes = 1 << 20
+
     private let routes: AdminRoutes
     private var requestHead: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var readsBody = false
+    private var bodyTooLarge = false
 
     init(routes: AdminRoutes) {
         self.routes = routes
@@ -21,14 +27,31 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             requestHead = head
-        case .body:
-            break  // no admin endpoint takes a body
+            body = []
+            bodyTooLarge = false
+            // Only the service's API takes a body; /metrics and the probes ignore one.
+            readsBody = routes.acceptsBody(path: AdminRequest(method: head.method, uri: head.uri).path)
+        case .body(let buffer):
+            guard readsBody, !bodyTooLarge else { return }
+            if body.count + buffer.readableBytes > Self.maxBodyBytes {
+                bodyTooLarge = true
+                body = []
+            } else {
+                body += buffer.readableBytesView
+            }
         case .end:
             guard let head = requestHead else { return }
             requestHead = nil
             let routes = self.routes
             let promise = context.eventLoop.makePromise(of: AdminResponse.self)
-            promise.completeWithTask { await routes.respond(method: head.method, uri: head.uri) }
+            if bodyTooLarge {
+                promise.succeed(AdminResponse(
+                    status: .payloadTooLarge, body: "the request body is larger than \(Self.maxBodyBytes) bytes\n"))
+            } else {
+                let request = AdminRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+                body = []
+                promise.completeWithTask { await routes.respond(to: request) }
+            }
             promise.futureResult.assumeIsolated().whenSuccess { response in
                 self.write(response, for: head, context: context)
             }

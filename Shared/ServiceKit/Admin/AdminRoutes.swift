@@ -22,19 +22,42 @@ public struct AdminResponse: Sendable, Equatable {
 /// - `GET /readyz` — 200 when the service says it can take traffic, else 503 (readiness:
 ///   send me nothing while this fails; it fails during start-up and shutdown).
 /// - `HEAD` works wherever `GET` does; other methods are 405 with `Allow`; other paths 404.
+/// - Paths under the service's `AdminAPI` prefix, if it has one, are the API's.
 public struct AdminRoutes: Sendable {
     public static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     let metrics: ServiceMetrics
     let readiness: @Sendable () async -> Bool
+    let api: (any AdminAPI)?
+    let grpcPort: @Sendable () -> Int?
 
-    public init(metrics: ServiceMetrics, readiness: @escaping @Sendable () async -> Bool) {
+    public init(
+        metrics: ServiceMetrics, api: (any AdminAPI)? = nil, grpcPort: @escaping @Sendable () -> Int? = { nil },
+        readiness: @escaping @Sendable () async -> Bool
+    ) {
         self.metrics = metrics
         self.readiness = readiness
+        self.api = api
+        self.grpcPort = grpcPort
+    }
+
+    /// Whether requests to `path` may carry a body (only the API's take one).
+    func acceptsBody(path: String) -> Bool {
+        guard let api else { return false }
+        return path.hasPrefix(api.pathPrefix)
     }
 
     public func respond(method: HTTPMethod, uri: String) async -> AdminResponse {
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        await respond(to: AdminRequest(method: method, uri: uri))
+    }
+
+    public func respond(to request: AdminRequest) async -> AdminResponse {
+        let (method, path) = (request.method, request.path)
+        if let api, path.hasPrefix(api.pathPrefix) {
+            var request = request
+            request.grpcPort = grpcPort()
+            return await api.respond(to: request)
+        }
         guard ["/metrics", "/healthz", "/readyz"].contains(path) else {
             return AdminResponse(status: .notFound, body: "not found: \(path) (try /metrics, /healthz or /readyz)\n")
         }

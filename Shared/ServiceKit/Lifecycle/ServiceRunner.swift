@@ -50,7 +50,8 @@ public final class ServiceRunner: Sendable {
     public init(
         configuration: ServiceConfiguration, services: [any RPCService], descriptors: [ProtoFileDescriptor],
         store: (any Store)?, logger: Logger, metrics: ServiceMetrics = ServiceMetrics(),
-        interceptors: [any ServerInterceptor] = [], readiness: (@Sendable () async -> Bool)? = nil
+        interceptors: [any ServerInterceptor] = [], readiness: (@Sendable () async -> Bool)? = nil,
+        adminAPI: (any AdminAPI)? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -65,8 +66,8 @@ public final class ServiceRunner: Sendable {
         self.server = GRPCServer(configuration: serverConfiguration, services: services + standard.services)
         (shutdownRequests, requestShutdownContinuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
-        let phase = self.phase, health = standard.health  // captured: the routes outlive init
-        let routes = AdminRoutes(metrics: metrics) {
+        let phase = self.phase, health = standard.health, server = self.server  // captured: the routes outlive init
+        let routes = AdminRoutes(metrics: metrics, api: adminAPI, grpcPort: { server.port }) {
             guard phase.value == .serving, health.status(of: "") == .serving else { return false }
             return await readiness?() ?? true
         }
