@@ -137,7 +137,6 @@ def main():
     singles = {
         "customer.GetCustomerSummary": (customers.GetCustomerSummary, cs.GetCustomerSummaryRequest(
             customer_id=customer.customer_id, interaction_limit=10)),
-        "customer.BatchGetProducts": (customers.BatchGetProducts, cs.BatchGetProductsRequest(product_ids=[product.product_id])),
         "metering.BatchGetConsumptionProfiles": (metering.BatchGetConsumptionProfiles, ms.BatchGetConsumptionProfilesRequest(
             premise_ids=[premise.premise_id], bucket_size=metering_pb2.BUCKET_SIZE_DAY, time_range=window)),
         "outage.ListOutages": (outages.ListOutages, os_.ListOutagesRequest(open_only=True, premise_ids=[premise.premise_id], page_size=1000)),

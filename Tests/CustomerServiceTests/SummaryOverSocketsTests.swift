@@ -85,6 +85,10 @@ final class SummaryOverSocketsTests: XCTestCase {
             try await client.listServiceAgreements(.with { $0.customerID = customerID; $0.pageSize = 1000 }), try XCTUnwrap(summary.agreements))
         try await assertEqualAsync(
             try await client.listInteractions(.with { $0.customerID = customerID; $0.pageSize = 10 }), try XCTUnwrap(summary.recentInteractions))
+        let productIDs = summary.agreements?.agreements.map(\.productID) ?? []
+        try await assertEqualAsync(
+            try await client.batchGetProducts(.with { $0.productIDs = productIDs }).products, summary.agreementProducts)
+        XCTAssertEqual(summary.agreementProducts.map(\.displayName).sorted(), ["Charger", "E-1"], "each product once")
 
         // …and the equal answers are the seeded ones, not two empty ones.
         XCTAssertEqual(summary.customer?.displayName, "Ana Silva")

@@ -1,6 +1,6 @@
 import Foundation
 import GatewayAPI
-import GatewayCore
+@testable import GatewayCore
 import RPCCore
 import Transport
 import XCTest
@@ -45,8 +45,7 @@ final class OverviewGuessTests: XCTestCase {
     private func key(_ customerID: String) -> OverviewKeyCache.Key { .init(caller: "", customerID: customerID) }
 
     private var anaKeys: OverviewKeys {
-        OverviewKeys(accountIDs: [seed.anaRegulated, seed.anaNonRegulated], productIDs: [seed.regulatedProduct, seed.chargerProduct],
-                     premiseIDs: [seed.premise1])
+        OverviewKeys(accountIDs: [seed.anaRegulated, seed.anaNonRegulated], premiseIDs: [seed.premise1])
     }
 
     func testAnOverviewRemembersTheIdsItSawAndTheNextOneAnswersTheSame() async throws {
@@ -56,7 +55,6 @@ final class OverviewGuessTests: XCTestCase {
         XCTAssertEqual(first, cold)
         let remembered = try XCTUnwrap(cache.keys(for: key(seed.ana)))
         XCTAssertEqual(Set(remembered.accountIDs), Set(anaKeys.accountIDs))
-        XCTAssertEqual(Set(remembered.productIDs), Set(anaKeys.productIDs))
         XCTAssertEqual(remembered.premiseIDs, [seed.premise1])
         let guessed = try await overview(seed.ana, cache: cache)
         XCTAssertEqual(guessed, cold)
@@ -83,7 +81,7 @@ final class OverviewGuessTests: XCTestCase {
         let cold = try await overview(seed.ana, cache: nil)
         for stale in [
             OverviewKeys(accountIDs: [seed.anaRegulated]),
-            OverviewKeys(accountIDs: [seed.boRegulated], productIDs: [seed.chargerProduct], premiseIDs: [seed.premise2]),
+            OverviewKeys(accountIDs: [seed.boRegulated], premiseIDs: [seed.premise2]),
             OverviewKeys(),
         ] {
             let cache = OverviewKeyCache()
@@ -91,6 +89,35 @@ final class OverviewGuessTests: XCTestCase {
             let guessed = try await overview(seed.ana, cache: cache)
             XCTAssertEqual(guessed, cold, "guess \(stale)")
         }
+    }
+
+    /// Products come with the summary; only those it did not carry (agreements past its first
+    /// page, or an older customer-service without agreement_products) are asked for.
+    func testProductsAreAskedForOnlyWhenTheSummaryDidNotCarryThem() async throws {
+        let call = DownstreamCall(callerDeadline: .after(.seconds(10)), callerMetadata: [:])
+        let lookup = ProductLookup(clients: clients, call: call)
+        let missing = "PRD-" + String(repeating: "0", count: 26)
+        let ids = [seed.regulatedProduct, seed.chargerProduct, missing]
+        let asked = await lookup.products(ids: ids)
+        XCTAssertEqual(asked.lookup(seed.chargerProduct).0?.productID, seed.chargerProduct)
+        XCTAssertEqual(asked.lookup(missing).1.code, 5, "NOT_FOUND for a product that does not exist")
+        let regulated = try XCTUnwrap(asked.lookup(seed.regulatedProduct).0)
+
+        var carried = regulated
+        carried.displayName = "as the summary carried it"
+        let mixed = await lookup.products(ids: ids, known: [carried])
+        XCTAssertEqual(mixed.lookup(seed.regulatedProduct).0?.displayName, "as the summary carried it", "not asked again")
+        XCTAssertEqual(mixed.lookup(seed.chargerProduct).0, asked.lookup(seed.chargerProduct).0)
+        XCTAssertEqual(mixed.lookup(missing).1.code, 5)
+
+        // With every product carried, nothing is asked: an unreachable customer-service is no matter.
+        let unreachable = try GatewayClients(endpoints: Dictionary(uniqueKeysWithValues: DownstreamService.allCases.map {
+            ($0, [Endpoint(host: "127.0.0.1", port: 1)])
+        }))
+        defer { unreachable.close() }
+        let offline = await ProductLookup(clients: unreachable, call: call).products(ids: [seed.regulatedProduct], known: [carried])
+        XCTAssertEqual(offline.section.status.state, .ok)
+        XCTAssertEqual(offline.lookup(seed.regulatedProduct).0, carried)
     }
 
     func testAnUnknownCustomerFailsAndIsForgotten() async throws {

@@ -3,7 +3,7 @@ import XCTest
 
 /// The remembered overview ids: per caller and customer, expiring, bounded.
 final class OverviewKeyCacheTests: XCTestCase {
-    private let keys = OverviewKeys(accountIDs: ["ACC-1", "ACC-2", "ACC-1", ""], productIDs: ["PRD-1"], premiseIDs: ["PRM-1"])
+    private let keys = OverviewKeys(accountIDs: ["ACC-1", "ACC-2", "ACC-1", ""], premiseIDs: ["PRM-1"])
 
     func testKeysAreUniqueInFirstSeenOrder() {
         XCTAssertEqual(keys.accountIDs, ["ACC-1", "ACC-2"])

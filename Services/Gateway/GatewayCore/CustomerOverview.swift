@@ -8,12 +8,14 @@ import ProtoRuntime
 import QuantumTypes
 import RPCCore
 
-/// GetCustomerOverview: GetCustomerSummary (the customer and the first pages of its accounts,
-/// premises, agreements and interactions, one snapshot), then, side by side, one
-/// BatchGetProducts for the agreements, one BatchGetAccountActivity for every account's balance
-/// and recent transactions, one BatchGetConsumptionProfiles and one ListOutages for the premises
-/// (`overviewLookups`). Five calls whatever the number of accounts and meter points, because each
-/// downstream call costs CPU on both ends and the mesh shares few cores.
+/// GetCustomerOverview: GetCustomerSummary (the customer, the first pages of its accounts,
+/// premises, agreements and interactions, and the agreements' products, one snapshot), then,
+/// side by side, one BatchGetAccountActivity for every account's balance and recent
+/// transactions, one BatchGetConsumptionProfiles and one ListOutages for the premises
+/// (`overviewLookups`). Four calls whatever the number of accounts and meter points, because
+/// each downstream call costs CPU on both ends and the mesh shares few cores. (BatchGetProducts
+/// only for products the summary did not carry: agreements past its first page, or a
+/// customer-service older than `agreement_products`.)
 ///
 /// The second hop needs the summary's ids, which makes two dependent hops. When the gateway
 /// remembers the ids this caller saw for this customer (`OverviewKeyCache`), the second hop is
@@ -65,8 +67,9 @@ extension FanOut {
         async let agreementsSection = allAgreements(customerID: customerID, first: summary.agreements ?? ListServiceAgreementsResponse())
         async let premisesSection = allPremises(customerID: customerID, first: summary.premises ?? ListPremisesResponse())
         let (accounts, agreements, premises) = await (accountsSection, agreementsSection, premisesSection)
-        let keys = OverviewKeys(
-            accounts: accounts.value?.0 ?? [], agreements: agreements.value?.0 ?? [], premises: premises.value ?? [])
+        let keys = OverviewKeys(accounts: accounts.value?.0 ?? [], premises: premises.value ?? [])
+        async let products = ProductLookup(clients: clients, call: call)
+            .products(ids: agreements.value?.0.map(\.productID) ?? [], known: summary.agreementProducts)
         let lookups = await overviewLookups(keys, options: options, window: window, kept: await guessed?.kept(for: keys))
         if accounts.value != nil && agreements.value != nil && premises.value != nil {
             overviewKeys?.remember(keys, for: cacheKey)
@@ -76,7 +79,7 @@ extension FanOut {
         let interactions = summary.recentInteractions ?? ListInteractionsResponse()
         var withheldInteractions = WithheldEntries()
         withheldInteractions.add(interactions.withheldCount, rule: interactions.withheldRule)
-        let (accountList, accountsStatus) = accountViews(accounts, agreements: agreements, lookups: lookups)
+        let (accountList, accountsStatus) = accountViews(accounts, agreements: agreements, products: await products, lookups: lookups)
         let (premiseList, premisesStatus) = premiseViews(premises, lookups: lookups)
         return .with {
             $0.customer = customer
@@ -152,14 +155,14 @@ extension FanOut {
 
     private func accountViews(
         _ accounts: Section<([CustomerAccount], WithheldEntries)>, agreements: Section<([ServiceAgreement], WithheldEntries)>,
-        lookups: OverviewLookups
+        products: ProductLookup.Result, lookups: OverviewLookups
     ) -> ([AccountView], SectionStatus) {
         guard let (accountList, withheldAccounts) = accounts.value else { return ([], accounts.status) }
         var agreementsByAccount: [String: [AgreementView]] = [:]
         var agreementsStatus = agreements.status
         if let (agreementList, withheldAgreements) = agreements.value {
             for agreement in agreementList {
-                let (product, productStatus) = lookups.products.lookup(agreement.productID)
+                let (product, productStatus) = products.lookup(agreement.productID)
                 agreementsByAccount[agreement.accountID, default: []].append(.with {
                     $0.agreement = agreement
                     $0.product = product

@@ -1,21 +1,20 @@
 import CustomerAPI
 
 /// The ids the customer overview's second hop is made for: the customer's accounts (balances
-/// and transactions), its agreements' products, and its premises (meter points with
-/// consumption, open outages). Each list is unique and keeps the order of first appearance.
+/// and transactions) and its premises (meter points with consumption, open outages). Each list
+/// is unique and keeps the order of first appearance. (The agreements' products come with the
+/// summary.)
 public struct OverviewKeys: Sendable, Hashable {
     public var accountIDs: [String]
-    public var productIDs: [String]
     public var premiseIDs: [String]
 
-    public init(accountIDs: [String] = [], productIDs: [String] = [], premiseIDs: [String] = []) {
+    public init(accountIDs: [String] = [], premiseIDs: [String] = []) {
         self.accountIDs = accountIDs.filter { !$0.isEmpty }.uniqued()
-        self.productIDs = productIDs.filter { !$0.isEmpty }.uniqued()
         self.premiseIDs = premiseIDs.filter { !$0.isEmpty }.uniqued()
     }
 
-    init(accounts: [CustomerAccount], agreements: [ServiceAgreement], premises: [Premise]) {
-        self.init(accountIDs: accounts.map(\.accountID), productIDs: agreements.map(\.productID), premiseIDs: premises.map(\.premiseID))
+    init(accounts: [CustomerAccount], premises: [Premise]) {
+        self.init(accountIDs: accounts.map(\.accountID), premiseIDs: premises.map(\.premiseID))
     }
 }
 

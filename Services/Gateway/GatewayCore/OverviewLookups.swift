@@ -2,11 +2,10 @@ import GatewayAPI
 import OutageAPI
 import QuantumTypes
 
-/// The customer overview's second hop for one set of ids: one BatchGetProducts, one
-/// BatchGetAccountActivity, one BatchGetConsumptionProfiles and one ListOutages, side by side.
+/// The customer overview's second hop for one set of ids: one BatchGetAccountActivity, one
+/// BatchGetConsumptionProfiles and one ListOutages, side by side.
 struct OverviewLookups: Sendable {
     let keys: OverviewKeys
-    var products: ProductLookup.Result
     var activity: AccountActivityLookup.Answer
     var meterPoints: Section<[MeterPointView]>
     var outages: Section<[OutageEvent]>
@@ -20,14 +19,12 @@ struct OverviewLookups: Sendable {
             guessed.covers(needed) && (answered || needed.covers(guessed))
         }
         return Kept(
-            products: keep(keys.productIDs, fresh.productIDs, answered: products.section.value != nil) ? products : nil,
             activity: keep(keys.accountIDs, fresh.accountIDs, answered: activity.answered) ? activity : nil,
             meterPoints: keep(keys.premiseIDs, fresh.premiseIDs, answered: meterPoints.value != nil) ? meterPoints : nil,
             outages: keep(keys.premiseIDs, fresh.premiseIDs, answered: outages.value != nil) ? outages : nil)
     }
 
     struct Kept: Sendable {
-        var products: ProductLookup.Result?
         var activity: AccountActivityLookup.Answer?
         var meterPoints: Section<[MeterPointView]>?
         var outages: Section<[OutageEvent]>?
@@ -39,7 +36,6 @@ extension FanOut {
     func overviewLookups(
         _ keys: OverviewKeys, options: CustomerOverviewOptions, window: TimeRange, kept: OverviewLookups.Kept? = nil
     ) async -> OverviewLookups {
-        async let products = orMake(kept?.products) { await ProductLookup(clients: clients, call: call).products(ids: keys.productIDs) }
         async let activity = orMake(kept?.activity) {
             await AccountActivityLookup(clients: clients, call: call).activity(accountIDs: keys.accountIDs, transactionLimit: options.transactionLimit)
         }
@@ -47,7 +43,7 @@ extension FanOut {
             await ConsumptionLookup(clients: clients, call: call).meterPoints(premiseIDs: keys.premiseIDs, window: window, bucketSize: options.bucketSize)
         }
         async let outages = orMake(kept?.outages) { await openOutagesAffecting(premiseIDs: keys.premiseIDs) }
-        return await OverviewLookups(keys: keys, products: products, activity: activity, meterPoints: meterPoints, outages: outages)
+        return await OverviewLookups(keys: keys, activity: activity, meterPoints: meterPoints, outages: outages)
     }
 
     /// The open outages affecting any of the premises.

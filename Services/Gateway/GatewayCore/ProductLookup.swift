@@ -21,11 +21,14 @@ struct ProductLookup: Sendable {
         }
     }
 
-    func products(ids: [String]) async -> Result {
-        let unique = ids.filter { !$0.isEmpty }.uniqued()
-        guard !unique.isEmpty else { return Result(section: Section(value: [:], status: SectionStatuses.ok(.customer))) }
+    /// `known`: products already at hand (GetCustomerSummary's agreement products); only the
+    /// other ids are asked for, and with none left no call is made.
+    func products(ids: [String], known: [Product] = []) async -> Result {
+        let found = Dictionary(known.map { ($0.productID, $0) }, uniquingKeysWith: { first, _ in first })
+        let unique = ids.filter { !$0.isEmpty && found[$0] == nil }.uniqued()
+        guard !unique.isEmpty else { return Result(section: Section(value: found, status: SectionStatuses.ok(.customer))) }
         let section = await call.section(.customer) { options in
-            var products: [String: Product] = [:]
+            var products = found
             for chunk in Paging.chunks(unique) {
                 let response = try await clients.customer.batchGetProducts(.with { $0.productIDs = chunk }, options: options)
                 for product in response.products { products[product.productID] = product }

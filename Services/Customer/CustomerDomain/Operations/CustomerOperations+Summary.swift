@@ -30,12 +30,17 @@ extension CustomerOperations {
             let customer = try Tables.customers.require(customerID, db)
             let (accountPage, premisePage) = (try accounts(db), try premises(db))
             let (agreementPage, interactionPage) = (try agreements(db), try interactions(db))
+            // The agreements' products in the same snapshot, so the gateway needs no
+            // BatchGetProducts after the summary (the catalog is not separated data).
+            let products = try agreementPage.agreements.map(\.productID).filter { !$0.isEmpty }.uniqued()
+                .compactMap { try Tables.products.fetch($0, db) }
             return .with {
                 $0.customer = customer
                 $0.accounts = accountPage
                 $0.premises = premisePage
                 $0.agreements = agreementPage
                 $0.recentInteractions = interactionPage
+                $0.agreementProducts = products
             }
         }
     }

@@ -259,10 +259,18 @@ struct  Quantum__Customer__V1__GetCustomerSummaryResponse
    * ListInteractions(customer_id, page_size interaction_limit): the newest interactions.
    */
   Quantum__Customer__V1__ListInteractionsResponse *recent_interactions;
+  /*
+   * The products of the agreements in `agreements`, each once, in the order the agreements
+   * first name them: what BatchGetProducts answers for those ids. A product id named by an
+   * agreement and missing here no longer exists. (Products are the public catalog: the
+   * separation policy does not apply.)
+   */
+  size_t n_agreement_products;
+  Quantum__Customer__V1__Product **agreement_products;
 };
 #define QUANTUM__CUSTOMER__V1__GET_CUSTOMER_SUMMARY_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&quantum__customer__v1__get_customer_summary_response__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL }
+    , NULL, NULL, NULL, NULL, NULL, 0,NULL }
 
 
 /*

@@ -5263,7 +5263,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_req
   (ProtobufCMessageInit) quantum__customer__v1__get_customer_summary_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor quantum__customer__v1__get_customer_summary_response__field_descriptors[5] =
+static const ProtobufCFieldDescriptor quantum__customer__v1__get_customer_summary_response__field_descriptors[6] =
 {
   {
     "customer",
@@ -5325,9 +5325,22 @@ static const ProtobufCFieldDescriptor quantum__customer__v1__get_customer_summar
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "agreement_products",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, n_agreement_products),
+    offsetof(Quantum__Customer__V1__GetCustomerSummaryResponse, agreement_products),
+    &quantum__customer__v1__product__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned quantum__customer__v1__get_customer_summary_response__field_indices_by_name[] = {
   1,   /* field[1] = accounts */
+  5,   /* field[5] = agreement_products */
   3,   /* field[3] = agreements */
   0,   /* field[0] = customer */
   2,   /* field[2] = premises */
@@ -5336,7 +5349,7 @@ static const unsigned quantum__customer__v1__get_customer_summary_response__fiel
 static const ProtobufCIntRange quantum__customer__v1__get_customer_summary_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_response__descriptor =
 {
@@ -5346,7 +5359,7 @@ const ProtobufCMessageDescriptor quantum__customer__v1__get_customer_summary_res
   "Quantum__Customer__V1__GetCustomerSummaryResponse",
   "quantum.customer.v1",
   sizeof(Quantum__Customer__V1__GetCustomerSummaryResponse),
-  5,
+  6,
   quantum__customer__v1__get_customer_summary_response__field_descriptors,
   quantum__customer__v1__get_customer_summary_response__field_indices_by_name,
   1,  quantum__customer__v1__get_customer_summary_response__number_ranges,
