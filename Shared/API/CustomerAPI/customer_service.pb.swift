@@ -112,7 +112,9 @@ public struct BatchGetCustomersResponse: ProtoJSONMessage {
     /// Requested ids (CUS-) that do not exist.
     public var missingIDs: [String] = []
 
-    /// Requested customer ids (CUS-) withheld by the separation policy.
+    /// Not used: the separation policy never withholds a whole customer. A customer whose
+    /// contact details it withholds from this caller is in `customers` with contact unset and
+    /// contact_withheld true (as GetCustomer answers it). Kept for wire compatibility.
     public var withheldIDs: [String] = []
 
     public init() {}

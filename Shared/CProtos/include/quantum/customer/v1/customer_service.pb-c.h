@@ -307,7 +307,9 @@ struct  Quantum__Customer__V1__BatchGetCustomersResponse
   size_t n_missing_ids;
   char **missing_ids;
   /*
-   * Requested customer ids (CUS-) withheld by the separation policy.
+   * Not used: the separation policy never withholds a whole customer. A customer whose
+   * contact details it withholds from this caller is in `customers` with contact unset and
+   * contact_withheld true (as GetCustomer answers it). Kept for wire compatibility.
    */
   size_t n_withheld_ids;
   char **withheld_ids;
