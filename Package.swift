@@ -323,6 +323,7 @@ let package = Package(
                 "ProtoRuntime", "RPCCore", "Transport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Services/Gateway/GatewayCore"),
         .target(
@@ -351,6 +352,7 @@ let package = Package(
                 "OutageAPI", "FinanceAPI", "QuantumTypes", "ProtoRuntime", "RPCCore", "Transport", "GRPCHealthV1",
                 "CustomerServiceMain", "MeteringServiceMain", "AssetServiceMain", "OutageServiceMain", "FinanceServiceMain",
                 "ServiceTestSupport", "MeshAuth",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/GatewayTests"),
 

@@ -6,6 +6,7 @@ import GRPCHealthV1
 import ProtoRuntime
 import QuantumTypes
 import RPCCore
+import ServiceTestSupport
 import Transport
 import XCTest
 
@@ -95,6 +96,20 @@ final class GatewayMeshTests: XCTestCase {
         XCTAssertEqual(overview.recentInteractions.map(\.interactionID), seed.interactions)
         let window = try XCTUnwrap(overview.consumptionWindow)
         XCTAssertEqual((window.endTime?.seconds ?? 0) - (window.startTime?.seconds ?? 0), 30 * 86_400, "default window")
+    }
+
+    /// The gateway's /metrics says how overviews made their second hop: after the first
+    /// overview of a customer its ids are remembered and the next one is made in one hop.
+    func testMetricsCountOverviewsMadeInOneHop() async throws {
+        func besideSummary() throws -> Int {
+            let text = try HTTPTestClient.get(port: mesh.gatewayAdminPort, path: "/metrics").body
+            let line = text.split(separator: "\n").first { $0.hasPrefix("gateway_overview_second_hop_total{made=\"beside_summary\"}") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Int(Double($0) ?? -1) } ?? 0
+        }
+        _ = try await overview(seed.bo)
+        let before = try besideSummary()
+        _ = try await overview(seed.bo)
+        XCTAssertEqual(try besideSummary(), before + 1)
     }
 
     func testPremiseOverviewMatchesTheSeed() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+import MetricsTestKit
 @testable import GatewayCore
 import RPCCore
 import Transport
@@ -48,9 +49,19 @@ final class OverviewGuessTests: XCTestCase {
         OverviewKeys(accountIDs: [seed.anaRegulated, seed.anaNonRegulated], premiseIDs: [seed.premise1])
     }
 
+    private func secondHops(_ metrics: TestMetrics) throws -> [String: Int64] {
+        var counts: [String: Int64] = [:]
+        for hop in OverviewKeyCache.SecondHop.allCases {
+            let counter = try metrics.expectCounter("gateway_overview_second_hop_total", [("made", hop.rawValue)])
+            counts[hop.rawValue] = counter.values.reduce(0, +)
+        }
+        return counts
+    }
+
     func testAnOverviewRemembersTheIdsItSawAndTheNextOneAnswersTheSame() async throws {
         let cold = try await overview(seed.ana, cache: nil)
-        let cache = OverviewKeyCache()
+        let metrics = TestMetrics()
+        let cache = OverviewKeyCache(metricsFactory: metrics)
         let first = try await overview(seed.ana, cache: cache)
         XCTAssertEqual(first, cold)
         let remembered = try XCTUnwrap(cache.keys(for: key(seed.ana)))
@@ -60,6 +71,7 @@ final class OverviewGuessTests: XCTestCase {
         XCTAssertEqual(guessed, cold)
         XCTAssertEqual(guessed.accounts.count, 2)
         XCTAssertEqual(guessed.premises.first?.meterPoints.first?.consumption?.totalDelivered?.milliValue, MeshSeed.deliveredMilli)
+        XCTAssertEqual(try secondHops(metrics), ["after_summary": 1, "beside_summary": 1, "partly_after_summary": 0])
     }
 
     func testAGuessCoveringAnotherCustomersIdsShowsNoneOfThem() async throws {
@@ -84,10 +96,12 @@ final class OverviewGuessTests: XCTestCase {
             OverviewKeys(accountIDs: [seed.boRegulated], premiseIDs: [seed.premise2]),
             OverviewKeys(),
         ] {
-            let cache = OverviewKeyCache()
+            let metrics = TestMetrics()
+            let cache = OverviewKeyCache(metricsFactory: metrics)
             cache.remember(stale, for: key(seed.ana))
             let guessed = try await overview(seed.ana, cache: cache)
             XCTAssertEqual(guessed, cold, "guess \(stale)")
+            XCTAssertEqual(try secondHops(metrics)["partly_after_summary"], 1, "guess \(stale)")
         }
     }
 

@@ -70,7 +70,9 @@ extension FanOut {
         let keys = OverviewKeys(accounts: accounts.value?.0 ?? [], premises: premises.value ?? [])
         async let products = ProductLookup(clients: clients, call: call)
             .products(ids: agreements.value?.0.map(\.productID) ?? [], known: summary.agreementProducts)
-        let lookups = await overviewLookups(keys, options: options, window: window, kept: await guessed?.kept(for: keys))
+        let kept = await guessed?.kept(for: keys)
+        overviewKeys?.record(kept.map { $0.isComplete ? .besideSummary : .partlyAfterSummary } ?? .afterSummary)
+        let lookups = await overviewLookups(keys, options: options, window: window, kept: kept)
         if accounts.value != nil && agreements.value != nil && premises.value != nil {
             overviewKeys?.remember(keys, for: cacheKey)
         }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// Each customer's `OverviewKeys` as the last overview for the same caller found them, so the
@@ -11,7 +12,20 @@ import Synchronization
 /// calls for another. Bounded two ways: entries expire after `timeToLive`, and when the newer
 /// of two generations fills up it becomes the older one and the oldest generation is dropped
 /// (an approximate LRU in O(1): a hit in the older generation moves the entry to the newer).
+///
+/// Counts how each overview's second hop was made, for operators to see the cache work:
+/// `gateway_overview_second_hop_total{made="beside_summary"|"partly_after_summary"|"after_summary"}`.
 public final class OverviewKeyCache: Sendable {
+    /// How one overview's second hop was made.
+    public enum SecondHop: String, Sendable, CaseIterable {
+        /// Guessed from remembered ids, every lookup kept: one hop.
+        case besideSummary = "beside_summary"
+        /// Guessed, but a lookup had to be made again after the summary (new ids, or a failure).
+        case partlyAfterSummary = "partly_after_summary"
+        /// Nothing remembered (first overview for this caller and customer, or expired): two hops.
+        case afterSummary = "after_summary"
+    }
+
     public struct Key: Hashable, Sendable {
         public let caller: String
         public let customerID: String
@@ -36,11 +50,20 @@ public final class OverviewKeyCache: Sendable {
     public let generationCapacity: Int
     public let timeToLive: Duration
     private let generations = Mutex(Generations())
+    private let secondHops: [SecondHop: CoreMetrics.Counter]
 
-    public init(generationCapacity: Int = 10_000, timeToLive: Duration = .seconds(300)) {
+    public init(
+        generationCapacity: Int = 10_000, timeToLive: Duration = .seconds(300), metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.generationCapacity = max(1, generationCapacity)
         self.timeToLive = timeToLive
+        secondHops = Dictionary(uniqueKeysWithValues: SecondHop.allCases.map {
+            ($0, CoreMetrics.Counter(label: "gateway_overview_second_hop_total", dimensions: [("made", $0.rawValue)], factory: metricsFactory))
+        })
     }
+
+    /// Counts one overview's second hop.
+    public func record(_ hop: SecondHop) { secondHops[hop]?.increment() }
 
     public var count: Int { generations.withLock { $0.newer.count + $0.older.count } }
 

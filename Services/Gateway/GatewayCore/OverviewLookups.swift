@@ -25,6 +25,9 @@ struct OverviewLookups: Sendable {
     }
 
     struct Kept: Sendable {
+        /// Every lookup kept: nothing is made after the summary.
+        var isComplete: Bool { activity != nil && meterPoints != nil && outages != nil }
+
         var activity: AccountActivityLookup.Answer?
         var meterPoints: Section<[MeterPointView]>?
         var outages: Section<[OutageEvent]>?
