@@ -19,6 +19,9 @@ public struct RPCCallLog: Sendable {
         method: MethodDescriptor, code: StatusCode, message: String = "", duration: Duration, peer: String,
         requestMetadata: Metadata
     ) {
+        let level = Self.level(for: code)
+        // Below the configured level the line is dropped: skip building it (every call comes here).
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "rpc.method": .string(method.path),
             "rpc.code": .string(code.name),
@@ -28,7 +31,7 @@ public struct RPCCallLog: Sendable {
         if let requestID = requestMetadata.first("x-request-id") { metadata["request_id"] = .string(requestID) }
         if let traceID = Self.traceID(in: requestMetadata) { metadata["trace_id"] = .string(traceID) }
         if code != .ok, !message.isEmpty { metadata["rpc.message"] = .string(message) }
-        logger.log(level: Self.level(for: code), "rpc", metadata: metadata)
+        logger.log(level: level, "rpc", metadata: metadata)
     }
 
     static func level(for code: StatusCode) -> Logger.Level {
