@@ -20,7 +20,11 @@ public final class JSONFront: AdminAPI {
     private let channel = Mutex<(port: Int, client: GatewayServiceClient, channel: GRPCChannel)?>(nil)
 
     public init(grpcHost: String) {
-        host = ["", "0.0.0.0", "::", "[::]"].contains(grpcHost) ? "127.0.0.1" : grpcHost
+        switch grpcHost {
+        case "", "0.0.0.0": host = "127.0.0.1"
+        case "::", "[::]": host = "::1"
+        default: host = grpcHost
+        }
     }
 
     deinit {
@@ -70,15 +74,16 @@ public final class JSONFront: AdminAPI {
     }
 
     /// One long-lived channel to the gateway's own port, made on first use (the port is only
-    /// known once bound).
+    /// known once bound); nil before the port is bound.
     private func client(port: Int?) -> GatewayServiceClient? {
         guard let port else { return nil }
         return channel.withLock { state in
             if let state, state.port == port { return state.client }
-            guard let made = try? GRPCChannel(target: "\(host):\(port)") else { return nil }
             state?.channel.close()
-            state = (port, GatewayServiceClient(channel: made), made)
-            return state?.client
+            let made = GRPCChannel(endpoints: [Endpoint(host: host, port: port)])
+            let client = GatewayServiceClient(channel: made)
+            state = (port, client, made)
+            return client
         }
     }
 
