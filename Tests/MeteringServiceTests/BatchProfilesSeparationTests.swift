@@ -97,6 +97,22 @@ final class BatchProfilesSeparationTests: XCTestCase {
         .with { $0.subject = .meterPointID(meterPointID); $0.timeRange = Fixtures.range(t0, t0 + Fixtures.day); $0.bucketSize = .hour }
     }
 
+    /// A reading's editor is who edited it (the token's subject), for the VEE audit trail.
+    func testAnEditRecordsTheCallersSubjectAsEditor() async throws {
+        let meter = try await meterPoint(regulatedPremise, .regulated)
+        let token = try tokens.token(.corporate, ["metering.write"], subject: "ops-analyst-17")
+        let edited = try await metering.editReading(.with {
+            $0.meterPointID = meter
+            $0.intervalStart = Timestamp(seconds: t0)
+            $0.kind = .interval
+            $0.channel = .delivered
+            $0.value = .with { $0.milliValue = 1 }
+            $0.reason = "manual correction"
+            $0.requestID = "edit-subject-1"
+        }, options: .timeout(.seconds(10), metadata: ["authorization": "Bearer \(token)"]))
+        XCTAssertEqual(edited.reading?.editor, "ops-analyst-17")
+    }
+
     func testAForbiddenMeterPointIsDeniedBesideTheAllowedOnes() async throws {
         let own = [try await meterPoint(regulatedPremise, .regulated), try await meterPoint(regulatedPremise, .regulated)].sorted()
         let other = try await meterPoint(nonRegulatedPremise, .nonRegulated)

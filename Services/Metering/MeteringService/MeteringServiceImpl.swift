@@ -99,9 +99,10 @@ public struct MeteringServiceImpl: MeteringServiceHandler {
         try await status { try await operations.validateReadings(request) }
     }
 
-    /// The editor is the caller: until calls carry an identity (issue 11), its peer address.
+    /// The editor recorded on the reading is the authenticated caller's subject (its token's
+    /// `sub`); with authentication off there is none, and the peer address stands in.
     public func editReading(_ request: EditReadingRequest, context: ServerContext) async throws -> EditReadingResponse {
-        try await status { try await operations.editReading(request, editor: context.peer) }
+        try await status { try await operations.editReading(request, editor: Caller.current?.subject ?? context.peer) }
     }
 
     public func recordDerTelemetry(

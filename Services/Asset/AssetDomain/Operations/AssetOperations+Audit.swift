@@ -14,8 +14,8 @@ extension AssetOperations {
         "method": .text("method"),
     ])
 
-    /// Serves the audit trail table. The separation policy that writes it (and restricts this
-    /// method to corporate callers) arrives with issue 11; filters, order and tokens are real.
+    /// Serves the audit trail table, which the separation policy writes; the service layer lets
+    /// only corporate callers in (`AuditTrailAccess`) when authentication is on.
     public func listAuditRecords(_ request: ListAuditRecordsRequest) async throws -> ListAuditRecordsResponse {
         let order: KeysetOrder
         switch request.orderBy.trimmingCharacters(in: .whitespaces) {

@@ -13,9 +13,9 @@ extension CustomerOperations {
         "method": .textEquals("method"),
     ])
 
-    /// Serves the audit trail table. Nothing writes to it yet: the separation policy and its
-    /// audit records arrive with issue 11 (which will also restrict this method to corporate
-    /// callers). Until then every page is empty, but filters, order and tokens are checked.
+    /// Serves the audit trail table, which the separation policy writes (`CustomerSeparation`);
+    /// the service layer lets only corporate callers in (`AuditTrailAccess`) when
+    /// authentication is on.
     public func listAuditRecords(_ request: ListAuditRecordsRequest) async throws -> ListAuditRecordsResponse {
         let order: ListOrder
         switch request.orderBy.trimmingCharacters(in: .whitespaces) {
