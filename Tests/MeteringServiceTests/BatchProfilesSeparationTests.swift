@@ -101,15 +101,9 @@ final class BatchProfilesSeparationTests: XCTestCase {
     func testAnEditRecordsTheCallersSubjectAsEditor() async throws {
         let meter = try await meterPoint(regulatedPremise, .regulated)
         let token = try tokens.token(.corporate, ["metering.write"], subject: "ops-analyst-17")
-        let edited = try await metering.editReading(.with {
-            $0.meterPointID = meter
-            $0.intervalStart = Timestamp(seconds: t0)
-            $0.kind = .interval
-            $0.channel = .delivered
-            $0.value = .with { $0.milliValue = 1 }
-            $0.reason = "manual correction"
-            $0.requestID = "edit-subject-1"
-        }, options: .timeout(.seconds(10), metadata: ["authorization": "Bearer \(token)"]))
+        let edited = try await metering.editReading(
+            Fixtures.correction(meter, t0, requestID: "edit-subject-1"),
+            options: .timeout(.seconds(10), metadata: ["authorization": "Bearer \(token)"]))
         XCTAssertEqual(edited.reading?.editor, "ops-analyst-17")
     }
 

@@ -115,16 +115,7 @@ final class RPCOverSocketsTests: XCTestCase {
         XCTAssertEqual(validation.expectedIntervalCount, 192)
         XCTAssertEqual(validation.presentIntervalCount, 192)
         XCTAssertTrue(validation.gaps.isEmpty)
-        let edited = try await client.editReading(
-            .with {
-                $0.meterPointID = meter
-                $0.intervalStart = Timestamp(seconds: t0)
-                $0.kind = .interval
-                $0.channel = .delivered
-                $0.value = .with { $0.milliValue = 1 }
-                $0.reason = "manual correction"
-                $0.requestID = "edit-1"
-            })
+        let edited = try await client.editReading(Fixtures.correction(meter, t0, requestID: "edit-1"))
         XCTAssertEqual(edited.reading?.originalValue?.milliValue, 100)
         XCTAssertFalse(edited.reading?.editor.isEmpty ?? true)
 

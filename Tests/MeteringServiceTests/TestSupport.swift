@@ -53,6 +53,19 @@ struct MeteringHarness {
 }
 
 enum Fixtures {
+    /// A manual correction of the delivered interval reading at `start` to `milli`.
+    static func correction(_ meterPointID: String, _ start: Int64, milli: Int64 = 1, requestID: String) -> EditReadingRequest {
+        .with {
+            $0.meterPointID = meterPointID
+            $0.intervalStart = Timestamp(seconds: start)
+            $0.kind = .interval
+            $0.channel = .delivered
+            $0.value = .with { $0.milliValue = milli }
+            $0.reason = "manual correction"
+            $0.requestID = requestID
+        }
+    }
+
     static let premiseID = "PRM-" + String(repeating: "1", count: 26)
     static let otherPremiseID = "PRM-" + String(repeating: "2", count: 26)
     static let deviceID = "AST-" + String(repeating: "3", count: 26)
