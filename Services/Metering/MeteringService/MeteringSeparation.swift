@@ -67,7 +67,8 @@ struct MeteringSeparation: Sendable {
 
     /// The batch as the caller may see it: each meter point's profile decided as
     /// GetConsumptionProfile(meter_point_id) decides it — customer-service asked once per
-    /// premise and side, concurrently — a denied one answered PERMISSION_DENIED with the same
+    /// premise and side, one question after another (why not in a task group: see
+    /// `FinanceSeparation.decisions`) — a denied one answered PERMISSION_DENIED with the same
     /// message and without its profile, one whose check failed with that check's status.
     /// Audited as the single calls audit each meter point, in one append for the whole batch.
     func visibleProfiles(_ response: BatchGetConsumptionProfilesResponse) async throws -> BatchGetConsumptionProfilesResponse {
@@ -75,17 +76,13 @@ struct MeteringSeparation: Sendable {
         let questions = Set(response.meterPoints.compactMap { entry in
             entry.statusCode == 0 ? entry.meterPoint.map { UsageQuestion(premiseID: $0.premiseID, side: DataSide($0.regulatoryScope)) } : nil
         })
-        let answers = await withTaskGroup(of: (UsageQuestion, Result<UsageDecision?, RPCError>).self) { group in
-            for question in questions {
-                group.addTask {
-                    do {
-                        return (question, .success(try await usageDecision(side: question.side, premiseID: question.premiseID, caller: caller)))
-                    } catch {
-                        return (question, .failure(HandlerStatus.status(for: error)))
-                    }
-                }
+        var answers: [UsageQuestion: Result<UsageDecision?, RPCError>] = [:]
+        for question in questions {
+            do {
+                answers[question] = .success(try await usageDecision(side: question.side, premiseID: question.premiseID, caller: caller))
+            } catch {
+                answers[question] = .failure(HandlerStatus.status(for: error))
             }
-            return await group.reduce(into: [UsageQuestion: Result<UsageDecision?, RPCError>]()) { $0[$1.0] = $1.1 }
         }
         var visible = response
         var records: [AuditRecord] = []
