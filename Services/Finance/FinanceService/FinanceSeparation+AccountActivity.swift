@@ -37,26 +37,25 @@ extension FinanceSeparation {
         return visible
     }
 
-    /// Each account's decision (or why it could not be made), in `accountIDs` order.
-    ///
-    /// One account after another, not in a task group: with a task group here (and the same in
-    /// `MeteringSeparation.visibleProfiles`), release builds crashed under authenticated
-    /// overviews — a child's result arrived corrupted (an index out of range here, a garbage
-    /// string in metering) within ~20 overviews — while debug and AddressSanitizer builds never
-    /// did. The cause is not found; `scripts/release-smoke` (run by `scripts/test`) guards it.
-    /// A batch rarely asks about more than a few accounts, so the calls are few.
+    /// Each account's decision (or why it could not be made), in `accountIDs` order; the
+    /// accounts concurrently.
     private func decisions(
         for accountIDs: [String], caller: Caller
     ) async -> [Result<(SeparationDecision, DataSide?, String), RPCError>] {
-        var outcomes: [Result<(SeparationDecision, DataSide?, String), RPCError>] = []
-        for accountID in accountIDs {
-            do {
-                outcomes.append(.success(try await decide(accountID: accountID, recordSide: nil, caller: caller)))
-            } catch {
-                outcomes.append(.failure(HandlerStatus.status(for: error)))
+        await withTaskGroup(of: AccountOutcome.self) { group in
+            for (index, accountID) in accountIDs.enumerated() {
+                group.addTask {
+                    do {
+                        return AccountOutcome(index: index, result: .success(try await decide(accountID: accountID, recordSide: nil, caller: caller)))
+                    } catch {
+                        return AccountOutcome(index: index, result: .failure(HandlerStatus.status(for: error)))
+                    }
+                }
             }
+            var outcomes = [Result<(SeparationDecision, DataSide?, String), RPCError>?](repeating: nil, count: accountIDs.count)
+            for await outcome in group { outcomes[outcome.index] = outcome.result }
+            return outcomes.compactMap { $0 }
         }
-        return outcomes
     }
 
     /// An account's entry carrying only its id and why its data is not there.
@@ -67,4 +66,16 @@ extension FinanceSeparation {
             $0.statusMessage = error.message
         }
     }
+}
+
+/// One child's answer in `decisions`: a nominal struct, not a tuple, on purpose. With the tuple
+/// `(Int, Result<(SeparationDecision, DataSide?, String), RPCError>)` as the task group's child
+/// type, release builds crashed within ~20 authenticated overviews (the index arrived as
+/// garbage; metering's equivalent crashed the same way), while debug and AddressSanitizer
+/// builds never did: the runtime copies a tuple result with generically instantiated value
+/// witnesses, and for this layout they disagreed with the optimized code. A struct's witnesses
+/// are the compiler's own. `scripts/release-smoke` reproduces the crash with the tuple.
+private struct AccountOutcome: Sendable {
+    let index: Int
+    let result: Result<(SeparationDecision, DataSide?, String), RPCError>
 }

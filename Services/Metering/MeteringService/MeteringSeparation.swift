@@ -67,8 +67,7 @@ struct MeteringSeparation: Sendable {
 
     /// The batch as the caller may see it: each meter point's profile decided as
     /// GetConsumptionProfile(meter_point_id) decides it — customer-service asked once per
-    /// premise and side, one question after another (why not in a task group: see
-    /// `FinanceSeparation.decisions`) — a denied one answered PERMISSION_DENIED with the same
+    /// premise and side, concurrently — a denied one answered PERMISSION_DENIED with the same
     /// message and without its profile, one whose check failed with that check's status.
     /// Audited as the single calls audit each meter point, in one append for the whole batch.
     func visibleProfiles(_ response: BatchGetConsumptionProfilesResponse) async throws -> BatchGetConsumptionProfilesResponse {
@@ -76,13 +75,19 @@ struct MeteringSeparation: Sendable {
         let questions = Set(response.meterPoints.compactMap { entry in
             entry.statusCode == 0 ? entry.meterPoint.map { UsageQuestion(premiseID: $0.premiseID, side: DataSide($0.regulatoryScope)) } : nil
         })
-        var answers: [UsageQuestion: Result<UsageDecision?, RPCError>] = [:]
-        for question in questions {
-            do {
-                answers[question] = .success(try await usageDecision(side: question.side, premiseID: question.premiseID, caller: caller))
-            } catch {
-                answers[question] = .failure(HandlerStatus.status(for: error))
+        let answers = await withTaskGroup(of: UsageAnswer.self) { group in
+            for question in questions {
+                group.addTask {
+                    do {
+                        return UsageAnswer(
+                            question: question,
+                            result: .success(try await usageDecision(side: question.side, premiseID: question.premiseID, caller: caller)))
+                    } catch {
+                        return UsageAnswer(question: question, result: .failure(HandlerStatus.status(for: error)))
+                    }
+                }
             }
+            return await group.reduce(into: [UsageQuestion: Result<UsageDecision?, RPCError>]()) { $0[$1.question] = $1.result }
         }
         var visible = response
         var records: [AuditRecord] = []
@@ -112,6 +117,13 @@ struct MeteringSeparation: Sendable {
 
 /// A decision on usage data and the customer it is about.
 private typealias UsageDecision = (decision: SeparationDecision, customerID: String)
+
+/// One child's answer in `visibleProfiles`: a nominal struct, not a tuple — a tuple child type
+/// here crashed release builds (see `AccountOutcome` in finance-service for the story).
+private struct UsageAnswer: Sendable {
+    let question: UsageQuestion
+    let result: Result<UsageDecision?, RPCError>
+}
 
 /// One question the batch asks customer-service: whose `side` usage data at a premise is.
 private struct UsageQuestion: Hashable, Sendable {
