@@ -1,13 +1,23 @@
 import ArgumentParser
 import Foundation
 import ProtoRuntime
-import QECLI
+@testable import QECLI
 import RPCCore
 import XCTest
 
 /// The CLI's shared pieces: addresses and call options, request building, value formatting,
 /// tables and views, the readings CSV, error reports.
 final class CLIPiecesTests: XCTestCase {
+    /// demo-seed's limits are checked before anything starts, with the reason.
+    func testMeshUpRefusesDemoDataSizesDemoSeedWouldReject() throws {
+        XCTAssertNoThrow(try MeshCommand.Up.parse(["--seed-customers", "2", "--seed-days", "2"]))
+        for (arguments, reason) in [(["--seed-days", "1"], "--seed-days must be at least 2"), (["--seed-customers", "1"], "--seed-customers must be at least 2")] {
+            XCTAssertThrowsError(try MeshCommand.Up.parse(arguments)) { error in
+                XCTAssertTrue(MeshCommand.Up.message(for: error).contains(reason), MeshCommand.Up.message(for: error))
+            }
+        }
+    }
+
     func testAddressPrecedenceIsFlagThenServiceVariableThenQEADDRThenMeshDefault() throws {
         var options = try GlobalOptions.parse([])
         XCTAssertEqual(options.address(for: .customer, environment: [:]), "127.0.0.1:50061")

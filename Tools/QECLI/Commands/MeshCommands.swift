@@ -67,6 +67,12 @@ public struct MeshCommand: AsyncParsableCommand {
             guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
             guard ["auto", "always", "never"].contains(color) else { throw ValidationError("--color must be auto, always or never") }
             guard startTimeout > 0, grace >= 0 else { throw ValidationError("--start-timeout must be positive and --grace not negative") }
+            // demo-seed's own limits, checked here so a bad value stops the start with its reason
+            // instead of a mesh without demo data (under --detach the reason is only in the log).
+            if let seedCustomers, seedCustomers < 2 {
+                throw ValidationError("--seed-customers must be at least 2 (one residential and one commercial customer)")
+            }
+            if let seedDays, seedDays < 2 { throw ValidationError("--seed-days must be at least 2 (a bill needs one whole local day)") }
         }
 
         func run() async throws {
