@@ -27,6 +27,14 @@ public struct AdminRequest: Sendable {
     }
 }
 
+extension AdminRequest {
+    /// The path of a request target: everything before the first "?" (without parsing the
+    /// query, for the handler's look at a request head).
+    static func path(of uri: String) -> String {
+        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+    }
+}
+
 /// Routes a service adds to its admin port under `pathPrefix` (e.g. `/v1/`).
 public protocol AdminAPI: Sendable {
     var pathPrefix: String { get }

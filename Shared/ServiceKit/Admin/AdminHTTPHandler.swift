@@ -30,7 +30,7 @@ final class AdminHTTPHandler: ChannelInboundHandler {
             body = []
             bodyTooLarge = false
             // Only the service's API takes a body; /metrics and the probes ignore one.
-            readsBody = routes.acceptsBody(path: AdminRequest(method: head.method, uri: head.uri).path)
+            readsBody = routes.acceptsBody(path: AdminRequest.path(of: head.uri))
         case .body(let buffer):
             guard readsBody, !bodyTooLarge else { return }
             if body.count + buffer.readableBytes > Self.maxBodyBytes {
