@@ -26,6 +26,9 @@ package final class CArena {
     }
 
     /// Raw, uninitialised memory aligned to `alignment` (a power of two, at most 16).
+    /// Not inlinable: it reaches the arena's private cursor; the generic helpers around it are,
+    /// so generated code in other modules gets them specialized instead of looking up type
+    /// metadata at run time for every repeated field.
     package func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
         let size = max(byteCount, 1)
         if let start = cursor {
@@ -55,6 +58,7 @@ package final class CArena {
     }
 
     /// Storage for `count` values of `T`, or nil for an empty array (protobuf-c's convention).
+    @inlinable
     package func allocateArray<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T>? {
         guard count > 0 else { return nil }
         return allocate(byteCount: MemoryLayout<T>.stride * count, alignment: MemoryLayout<T>.alignment)
@@ -98,7 +102,7 @@ nonisolated(unsafe) private let emptyCString: UnsafeMutablePointer<CChar> = {
 extension CArena {
     /// A C array of `values` converted one by one (for element types whose layouts differ,
     /// e.g. Bool → protobuf_c_boolean, Int64 → int64_t imported as Int).
-    @inline(__always)
+    @inlinable @inline(__always)
     package func array<S, C>(_ values: [S], _ convert: (S) -> C) -> UnsafeMutablePointer<C>? {
         guard let destination = allocateArray(C.self, count: values.count) else { return nil }
         for (index, value) in values.enumerated() { (destination + index).initialize(to: convert(value)) }
@@ -106,7 +110,7 @@ extension CArena {
     }
 
     /// A C array of pointers (repeated strings and messages): `T **`.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func pointerArray<S, C>(_ values: [S], _ lower: (S) -> UnsafeMutablePointer<C>) -> UnsafeMutablePointer<UnsafeMutablePointer<C>?>? {
         guard let destination = allocateArray(UnsafeMutablePointer<C>?.self, count: values.count) else { return nil }
         for (index, value) in values.enumerated() { (destination + index).initialize(to: lower(value)) }

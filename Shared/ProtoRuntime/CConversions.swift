@@ -4,28 +4,28 @@ import CProtobufC
 /// They live here, once, so the generated files stay declarative.
 package enum CConvert {
     /// A Swift string from a protobuf-c string field (NULL reads as empty).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func string(_ pointer: UnsafePointer<CChar>?) -> String {
         guard let pointer else { return "" }
         return String(cString: pointer)
     }
 
     /// A Swift byte array from a protobuf-c bytes field.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
         guard data.len > 0, let base = data.data else { return [] }
         return Array(UnsafeBufferPointer(start: base, count: data.len))
     }
 
     /// A Swift array from a protobuf-c repeated field (`n_x`, `x`).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func array<C, S>(_ count: Int, _ pointer: UnsafePointer<C>?, _ transform: (C) -> S) -> [S] {
         guard count > 0, let pointer else { return [] }
         return UnsafeBufferPointer(start: pointer, count: count).map(transform)
     }
 
     /// A Swift array from a protobuf-c repeated field of pointers (messages, strings).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func pointerArray<C, S>(_ count: Int, _ pointer: UnsafePointer<UnsafeMutablePointer<C>?>?, _ transform: (UnsafeMutablePointer<C>) -> S) -> [S] {
         guard count > 0, let pointer else { return [] }
         var result: [S] = []
@@ -37,11 +37,11 @@ package enum CConvert {
     }
 
     /// protobuf-c's bool.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func bool(_ value: protobuf_c_boolean) -> Bool { value != 0 }
 
     /// protobuf-c's bool from Swift's.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func cBool(_ value: Bool) -> protobuf_c_boolean { value ? 1 : 0 }
 
     /// Deterministic order for map entries, so equal maps always encode to equal bytes.
@@ -72,7 +72,7 @@ package enum ProtobufC {
 
     /// Unpacks `bytes` with protobuf-c, lets `body` read the C struct, then frees it (on every
     /// path, also when `body` throws). Malformed input is an error, never a crash.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func decode<CMessage, R>(
         _ descriptor: CMessageDescriptor,
         as type: CMessage.Type,
@@ -90,7 +90,7 @@ package enum ProtobufC {
     }
 
     /// The `ProtobufCMessage` header at the start of every generated C struct.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func base<CMessage>(_ message: UnsafeMutablePointer<CMessage>) -> UnsafePointer<ProtobufCMessage> {
         UnsafeRawPointer(message).assumingMemoryBound(to: ProtobufCMessage.self)
     }

@@ -153,6 +153,22 @@ final class AssemblyPiecesTests: XCTestCase {
         XCTAssertEqual(ForwardedMetadata.make(from: incoming) { "unused" }.first("x-request-id"), "from-caller")
     }
 
+    func testRequestIDsAreVersionFourUUIDs() throws {
+        // All bits set and all clear: the version nibble and the variant bits are forced either way.
+        XCTAssertEqual(RequestID.make(high: .max, low: .max), "ffffffff-ffff-4fff-bfff-ffffffffffff")
+        XCTAssertEqual(RequestID.make(high: 0, low: 0), "00000000-0000-4000-8000-000000000000")
+        XCTAssertEqual(RequestID.make(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210),
+                       "01234567-89ab-4def-bedc-ba9876543210")
+        let fresh = (0..<100).map { _ in RequestID.random() }
+        XCTAssertEqual(Set(fresh).count, 100)
+        for id in fresh {
+            let uuid = try XCTUnwrap(UUID(uuidString: id), id)
+            XCTAssertEqual(uuid.uuidString.lowercased(), id)
+            XCTAssertEqual(Array(id)[14], "4", id)
+            XCTAssertTrue("89ab".contains(Array(id)[19]), id)
+        }
+    }
+
     func testBoundedConcurrencyKeepsOrderAndLimit() async {
         let inFlight = InFlightCounter()
         let results = await BoundedConcurrency.map(Array(0..<20), limit: 3) { item in

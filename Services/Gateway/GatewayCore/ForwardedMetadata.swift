@@ -1,4 +1,3 @@
-import Foundation
 import RPCCore
 
 /// The caller's metadata every downstream call carries: identity (`authorization`, checked by
@@ -9,7 +8,7 @@ public enum ForwardedMetadata {
     public static let forwardedKeys = ["authorization", "x-request-id", "traceparent", "tracestate"]
 
     /// What to send downstream for a call that arrived with `incoming`.
-    public static func make(from incoming: Metadata, newRequestID: () -> String = { UUID().uuidString.lowercased() }) -> Metadata {
+    public static func make(from incoming: Metadata, newRequestID: () -> String = RequestID.random) -> Metadata {
         var outgoing = Metadata()
         for key in forwardedKeys {
             for value in incoming[stringValues: key] { outgoing.add(key, value) }
