@@ -14,7 +14,7 @@ extension AssetOperations {
 
     public func createAsset(_ request: CreateAssetRequest) async throws -> CreateAssetResponse {
         let asset = try AssetRules.forCreate(try required(request.asset, "asset"), id: ids.make(prefix: "AST"), now: clock.timestamp)
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateAsset") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateAsset") { tx in
             try AssetRows.insert(asset, tx)
             return .with { $0.asset = asset }
         }

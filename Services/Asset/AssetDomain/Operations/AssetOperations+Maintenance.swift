@@ -8,7 +8,7 @@ extension AssetOperations {
     public func createMaintenanceRecord(_ request: CreateMaintenanceRecordRequest) async throws -> CreateMaintenanceRecordResponse {
         let record = try MaintenanceRules.forCreate(
             try required(request.record, "record"), id: ids.make(prefix: "MNT"), now: clock.timestamp)
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateMaintenanceRecord") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateMaintenanceRecord") { tx in
             _ = try AssetRows.require(record.assetID, tx, referencedAs: "record.asset_id")
             try AssetRows.insertMaintenance(record, tx)
             return .with { $0.record = record }

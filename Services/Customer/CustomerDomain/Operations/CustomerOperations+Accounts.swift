@@ -12,7 +12,7 @@ extension CustomerOperations {
     public func createCustomerAccount(_ request: CreateCustomerAccountRequest) async throws -> CreateCustomerAccountResponse {
         let account = try AccountRules.forCreate(
             try required(request.account, "account"), id: ids.make(prefix: "ACC"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateCustomerAccount") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateCustomerAccount") { tx in
             _ = try Tables.customers.require(account.customerID, tx, referencedAs: "account.customer_id")
             _ = try Tables.premises.require(account.premiseID, tx, referencedAs: "account.premise_id")
             try Tables.accounts.insert(account.accountID, account, tx)

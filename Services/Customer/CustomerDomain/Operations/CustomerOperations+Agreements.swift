@@ -13,7 +13,7 @@ extension CustomerOperations {
         let requested = try required(request.agreement, "agreement")
         try AgreementRules.validate(requested)
         let id = ids.make(prefix: "AGR"), now = clock.timestamp(), today = clock.today()
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateServiceAgreement") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateServiceAgreement") { tx in
             let account = try Tables.accounts.require(requested.accountID, tx, referencedAs: "agreement.account_id")
             let product = try Tables.products.require(requested.productID, tx, referencedAs: "agreement.product_id")
             try AgreementRules.checkFit(account: account, product: product)

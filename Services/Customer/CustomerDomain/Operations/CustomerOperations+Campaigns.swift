@@ -12,7 +12,7 @@ extension CustomerOperations {
     public func createMarketingCampaign(_ request: CreateMarketingCampaignRequest) async throws -> CreateMarketingCampaignResponse {
         let campaign = try CampaignRules.forCreate(
             try required(request.campaign, "campaign"), id: ids.make(prefix: "CMP"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateMarketingCampaign") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateMarketingCampaign") { tx in
             try Self.checkCampaignReferences(campaign, tx)
             try Tables.campaigns.insert(campaign.campaignID, campaign, tx)
             return .with { $0.campaign = campaign }

@@ -12,7 +12,7 @@ extension CustomerOperations {
     public func createCompetitorProfile(_ request: CreateCompetitorProfileRequest) async throws -> CreateCompetitorProfileResponse {
         let competitor = try CompetitorRules.forCreate(
             try required(request.competitor, "competitor"), id: ids.make(prefix: "CPT"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateCompetitorProfile") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateCompetitorProfile") { tx in
             try Tables.competitors.insert(competitor.competitorID, competitor, tx)
             return .with { $0.competitor = competitor }
         }

@@ -7,7 +7,7 @@ extension CustomerOperations {
     public func grantConsent(_ request: GrantConsentRequest) async throws -> GrantConsentResponse {
         let consent = try ConsentRules.forGrant(
             try required(request.consent, "consent"), id: ids.make(prefix: "CNS"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "GrantConsent") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "GrantConsent") { tx in
             _ = try Tables.customers.require(consent.customerID, tx, referencedAs: "consent.customer_id")
             try Tables.consents.insert(consent.consentID, consent, tx)
             return .with { $0.consent = consent }

@@ -14,7 +14,7 @@ extension CustomerOperations {
     public func createCustomer(_ request: CreateCustomerRequest) async throws -> CreateCustomerResponse {
         let customer = try CustomerRules.forCreate(
             try required(request.customer, "customer"), id: ids.make(prefix: "CUS"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateCustomer") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateCustomer") { tx in
             try Tables.customers.insert(customer.customerID, customer, tx)
             return .with { $0.customer = customer }
         }

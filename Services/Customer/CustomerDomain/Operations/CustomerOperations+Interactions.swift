@@ -12,7 +12,7 @@ extension CustomerOperations {
     public func createInteraction(_ request: CreateInteractionRequest) async throws -> CreateInteractionResponse {
         let interaction = try InteractionRules.forCreate(
             try required(request.interaction, "interaction"), id: ids.make(prefix: "INT"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateInteraction") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateInteraction") { tx in
             _ = try Tables.customers.require(interaction.customerID, tx, referencedAs: "interaction.customer_id")
             if !interaction.accountID.isEmpty {
                 let account = try Tables.accounts.require(interaction.accountID, tx, referencedAs: "interaction.account_id")

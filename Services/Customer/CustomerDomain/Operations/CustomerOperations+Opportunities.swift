@@ -16,7 +16,7 @@ extension CustomerOperations {
         let now = clock.timestamp()
         let opportunity = try OpportunityRules.forCreate(
             try required(request.opportunity, "opportunity"), id: ids.make(prefix: "OPP"), now: now)
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateSalesOpportunity") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateSalesOpportunity") { tx in
             try checkOpportunityReferences(opportunity, tx, now: now)
             try Tables.opportunities.insert(opportunity.opportunityID, opportunity, tx)
             return .with { $0.opportunity = opportunity }

@@ -13,7 +13,7 @@ extension CustomerOperations {
     public func createPremise(_ request: CreatePremiseRequest) async throws -> CreatePremiseResponse {
         let premise = try PremiseRules.forCreate(
             try required(request.premise, "premise"), id: ids.make(prefix: "PRM"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreatePremise") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreatePremise") { tx in
             try Tables.premises.insert(premise.premiseID, premise, tx)
             return .with { $0.premise = premise }
         }

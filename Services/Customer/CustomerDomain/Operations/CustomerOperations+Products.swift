@@ -14,7 +14,7 @@ extension CustomerOperations {
     public func createProduct(_ request: CreateProductRequest) async throws -> CreateProductResponse {
         let product = try ProductRules.forCreate(
             try required(request.product, "product"), id: ids.make(prefix: "PRD"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateProduct") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateProduct") { tx in
             try Tables.products.insert(product.productID, product, tx)
             return .with { $0.product = product }
         }

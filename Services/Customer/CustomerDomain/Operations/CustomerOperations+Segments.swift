@@ -9,7 +9,7 @@ extension CustomerOperations {
     public func createMarketSegment(_ request: CreateMarketSegmentRequest) async throws -> CreateMarketSegmentResponse {
         let validated = try SegmentRules.forCreate(
             try required(request.segment, "segment"), id: ids.make(prefix: "SEG"), now: clock.timestamp())
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateMarketSegment") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateMarketSegment") { tx in
             var segment = validated
             segment.estimatedSize = try SegmentMembership.count(segment.criteria, tx)
             try Tables.segments.insert(segment.segmentID, segment, tx)

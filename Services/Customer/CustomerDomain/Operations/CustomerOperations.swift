@@ -23,16 +23,6 @@ public struct CustomerOperations: Sendable {
         self.ids = ids
     }
 
-    /// Runs `insert` in a write transaction under `request_id` idempotency: a replay returns
-    /// the first response, a different body under the same id is ALREADY_EXISTS.
-    func idempotentCreate<Request: ProtoMessage, Response: ProtoMessage>(
-        _ request: Request, requestID: WritableKeyPath<Request, String>, method: String,
-        _ insert: @escaping @Sendable (any StoreWriting) throws -> Response
-    ) async throws -> Response {
-        let key = try IdempotencyKey.make(for: request, requestID: requestID, method: method)
-        return try await store.write { tx in try Idempotency.perform(tx, key: key) { try insert(tx) } }
-    }
-
     /// The message of a request field that must be present, e.g. `customer`.
     func required<Message>(_ value: Message?, _ field: String) throws(DomainError) -> Message {
         guard let value else { throw .invalid("\(field) is required") }

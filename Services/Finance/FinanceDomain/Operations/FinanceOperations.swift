@@ -21,9 +21,8 @@ public struct FinanceOperations: Sendable {
         self.ids = ids
     }
 
-    /// Runs `create` in one write transaction under `request_id` idempotency (ServiceKit's
-    /// `Idempotency`): a replay returns the first response, a different body is ALREADY_EXISTS.
-    /// Writes are serial, so identical requests that race still take effect once.
+    /// `Store.idempotentWrite`, with money's extra rule: where `required`, a request without a
+    /// `request_id` is refused, because a retry of it could move money twice.
     func idempotentWrite<Request: ProtoMessage, Response: ProtoMessage>(
         _ request: Request, requestID: WritableKeyPath<Request, String>, method: String, required: Bool = false,
         _ create: @escaping @Sendable (any StoreWriting) throws -> Response
@@ -31,8 +30,7 @@ public struct FinanceOperations: Sendable {
         if required, request[keyPath: requestID].isEmpty {
             throw Fail.invalid("request_id is required for \(method): money must never move twice on a retry")
         }
-        let key = try IdempotencyKey.make(for: request, requestID: requestID, method: method)
-        return try await store.write { tx in try Idempotency.perform(tx, key: key) { try create(tx) } }
+        return try await store.idempotentWrite(request, requestID: requestID, method: method, create)
     }
 
     /// The message of a request field that must be present.

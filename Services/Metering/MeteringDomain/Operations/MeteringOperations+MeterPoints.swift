@@ -12,15 +12,12 @@ extension MeteringOperations {
         if let premises, try await !premises.premiseExists(point.premiseID) {
             throw MeteringError.precondition("meter_point.premise_id '\(point.premiseID)' does not exist in customer-service")
         }
-        let key = try IdempotencyKey.make(for: request, requestID: \.requestID, method: "CreateMeterPoint")
         point.meterPointID = ids.make(prefix: "MTR")
         point.createTime = Timestamp(epochMilliseconds: clock.epochMilliseconds())
         let created = point
-        return try await store.write { tx in
-            try Idempotency.perform(tx, key: key) {
-                try MeterPointTable.insert(created, tx)
-                return CreateMeterPointResponse.with { $0.meterPoint = created }
-            }
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateMeterPoint") { tx in
+            try MeterPointTable.insert(created, tx)
+            return CreateMeterPointResponse.with { $0.meterPoint = created }
         }
     }
 

@@ -86,47 +86,44 @@ extension MeteringOperations {
         } catch {
             throw MeteringError.invalid("\(error.field): \(error.message)")
         }
-        let key = try IdempotencyKey.make(for: request, requestID: \.requestID, method: "EditReading")
         let editMs = clock.epochMilliseconds()
         let edited = newMilli
-        return try await store.write { tx in
-            try Idempotency.perform(tx, key: key) {
-                let keyValues: [any SQLValueConvertible] = [point.seq, Int64(request.kind.rawValue), start, Int64(request.channel.rawValue)]
-                let stored = try tx.queryOne(
-                    "SELECT milli, quality, edit_ms FROM readings WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?",
-                    parameters: keyValues)
-                let quality: ReadingQuality = request.markInvalid ? .invalid : .edited
-                if let stored {
-                    let firstEdit = (try stored["edit_ms"] as Int64?) == nil
-                    let milli = try edited ?? stored["milli"]
-                    let values: [any SQLValueConvertible] = [milli, Int64(quality.rawValue), editMs, reason, editor, editMs, firstEdit, firstEdit]
-                    try tx.execute(
-                        """
-                        UPDATE readings SET milli = ?, quality = ?, record_ms = ?, edit_reason = ?, editor = ?, edit_ms = ?,
-                            original_milli = CASE WHEN ? THEN milli ELSE original_milli END,
-                            original_quality = CASE WHEN ? THEN quality ELSE original_quality END
-                        WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?
-                        """,
-                        parameters: values + keyValues)
-                } else {
-                    guard let milli = edited else {
-                        throw MeteringError.notFound("reading at \(start)s of meter point", point.id)
-                    }
-                    let values: [any SQLValueConvertible] = [milli, Int64(quality.rawValue), editMs, reason, editor, editMs]
-                    try tx.execute(
-                        """
-                        INSERT INTO readings (meter_seq, kind, start_s, channel, milli, quality, record_ms, edit_reason, editor, edit_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                        parameters: keyValues + values)
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "EditReading") { tx in
+            let keyValues: [any SQLValueConvertible] = [point.seq, Int64(request.kind.rawValue), start, Int64(request.channel.rawValue)]
+            let stored = try tx.queryOne(
+                "SELECT milli, quality, edit_ms FROM readings WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?",
+                parameters: keyValues)
+            let quality: ReadingQuality = request.markInvalid ? .invalid : .edited
+            if let stored {
+                let firstEdit = (try stored["edit_ms"] as Int64?) == nil
+                let milli = try edited ?? stored["milli"]
+                let values: [any SQLValueConvertible] = [milli, Int64(quality.rawValue), editMs, reason, editor, editMs, firstEdit, firstEdit]
+                try tx.execute(
+                    """
+                    UPDATE readings SET milli = ?, quality = ?, record_ms = ?, edit_reason = ?, editor = ?, edit_ms = ?,
+                        original_milli = CASE WHEN ? THEN milli ELSE original_milli END,
+                        original_quality = CASE WHEN ? THEN quality ELSE original_quality END
+                    WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?
+                    """,
+                    parameters: values + keyValues)
+            } else {
+                guard let milli = edited else {
+                    throw MeteringError.notFound("reading at \(start)s of meter point", point.id)
                 }
-                let row = try tx.queryOne(
-                    "SELECT \(ReadingTable.fullColumns) FROM readings WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?",
-                    parameters: keyValues)
-                guard let row else { throw MeteringError.unreadable("reading") }
-                let reading = try ReadingTable.message(row, of: point)
-                return EditReadingResponse.with { $0.reading = reading }
+                let values: [any SQLValueConvertible] = [milli, Int64(quality.rawValue), editMs, reason, editor, editMs]
+                try tx.execute(
+                    """
+                    INSERT INTO readings (meter_seq, kind, start_s, channel, milli, quality, record_ms, edit_reason, editor, edit_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    parameters: keyValues + values)
             }
+            let row = try tx.queryOne(
+                "SELECT \(ReadingTable.fullColumns) FROM readings WHERE meter_seq = ? AND kind = ? AND start_s = ? AND channel = ?",
+                parameters: keyValues)
+            guard let row else { throw MeteringError.unreadable("reading") }
+            let reading = try ReadingTable.message(row, of: point)
+            return EditReadingResponse.with { $0.reading = reading }
         }
     }
 }

@@ -23,7 +23,7 @@ extension OutageOperations {
         crew.createTime = now
         crew.updateTime = now
         let registered = crew
-        return try await idempotentCreate(request, requestID: \.requestID, method: "RegisterCrew") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "RegisterCrew") { tx in
             try Tables.crews.save(registered.crewID, registered, tx)
             return .with { $0.crew = registered }
         }

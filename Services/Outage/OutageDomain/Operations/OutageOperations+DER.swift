@@ -22,7 +22,7 @@ extension OutageOperations {
         dispatch.issueTime = now
         dispatch.updateTime = now
         let issued = dispatch
-        return try await idempotentCreate(request, requestID: \.requestID, method: "IssueDerDispatch") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "IssueDerDispatch") { tx in
             try Tables.derDispatches.save(issued.dispatchID, issued, tx)
             return .with { $0.dispatch = issued }
         }

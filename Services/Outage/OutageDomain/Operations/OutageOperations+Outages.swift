@@ -14,7 +14,7 @@ extension OutageOperations {
 
     public func reportOutage(_ request: ReportOutageRequest) async throws -> ReportOutageResponse {
         let outage = try OutageRules.forReport(try required(request.outage, "outage"), id: ids.make(prefix: "OUT"), now: clock.timestamp)
-        let response = try await idempotentCreate(request, requestID: \.requestID, method: "ReportOutage") { tx in
+        let response = try await store.idempotentWrite(request, requestID: \.requestID, method: "ReportOutage") { tx in
             let saved = try Self.recordChange(outage, .reported, tx)
             return ReportOutageResponse.with { $0.outage = saved }
         }

@@ -24,7 +24,7 @@ extension OutageOperations {
         order.createTime = now
         order.updateTime = now
         let created = order
-        return try await idempotentCreate(request, requestID: \.requestID, method: "CreateWorkOrder") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "CreateWorkOrder") { tx in
             if !created.outageID.isEmpty { _ = try Tables.outages.require(created.outageID, tx, referencedAs: "work_order.outage_id") }
             try Tables.workOrders.save(created.workOrderID, created, tx)
             return .with { $0.workOrder = created }
@@ -84,7 +84,7 @@ extension OutageOperations {
         try Check.id(request.crewID, prefix: "CRW", "crew_id")
         let now = clock.timestamp
         let dispatchID = ids.make(prefix: "CDP")
-        return try await idempotentCreate(request, requestID: \.requestID, method: "AssignWorkOrder") { tx in
+        return try await store.idempotentWrite(request, requestID: \.requestID, method: "AssignWorkOrder") { tx in
             var order = try Tables.workOrders.require(request.workOrderID, tx)
             var crew = try Tables.crews.require(request.crewID, tx, referencedAs: "crew_id")
             try WorkOrderStateMachine.check(from: order.status, to: .assigned, workOrderID: order.workOrderID)
