@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "StoreCrashHelper", "RPCCore", "Transport", "GRPCHealthV1", "ServiceTestSupport",
+                "ServiceKit", "StoreCrashHelper", "RPCCore", "Transport", "GRPCHealthV1", "QuantumTypes", "ServiceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

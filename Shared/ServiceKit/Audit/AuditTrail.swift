@@ -16,7 +16,7 @@ import QuantumTypes
 /// Rows are only ever inserted (never updated or deleted). Each appended record is counted in
 /// `audit_records_total{decision=…}`.
 public struct AuditTrail: Sendable {
-    private let store: any Store
+    let store: any Store
     private let ids: ResourceIDGenerator
     private let metricsFactory: (any MetricsFactory)?
 
