@@ -39,11 +39,13 @@ extension FanOut {
     func overviewLookups(
         _ keys: OverviewKeys, options: CustomerOverviewOptions, window: TimeRange, kept: OverviewLookups.Kept? = nil
     ) async -> OverviewLookups {
-        async let activity = orMake(kept?.activity) {
-            await AccountActivityLookup(clients: clients, call: call).activity(accountIDs: keys.accountIDs, transactionLimit: options.transactionLimit)
-        }
+        // Started in this order because the calls are sent in it: the consumption profiles,
+        // usually the slowest of the three, go out first.
         async let meterPoints = orMake(kept?.meterPoints) {
             await ConsumptionLookup(clients: clients, call: call).meterPoints(premiseIDs: keys.premiseIDs, window: window, bucketSize: options.bucketSize)
+        }
+        async let activity = orMake(kept?.activity) {
+            await AccountActivityLookup(clients: clients, call: call).activity(accountIDs: keys.accountIDs, transactionLimit: options.transactionLimit)
         }
         async let outages = orMake(kept?.outages) { await openOutagesAffecting(premiseIDs: keys.premiseIDs) }
         return await OverviewLookups(keys: keys, activity: activity, meterPoints: meterPoints, outages: outages)
