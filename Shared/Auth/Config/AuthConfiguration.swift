@@ -12,12 +12,12 @@ public struct AuthConfiguration: Sendable {
     public let audience: String
     /// Whether health checking and reflection answer without a token.
     public let exemptStandardServices: Bool
-    /// The token this service sends to its peers; nil = none.
-    public let serviceToken: String?
+    /// The token this service sends to its peers, kept fresh from its file; nil = none.
+    public let serviceToken: ServiceTokenFile?
 
     init(
         publicKey: Curve25519.Signing.PublicKey?, publicKeyPath: String?, audience: String, exemptStandardServices: Bool,
-        serviceToken: String? = nil
+        serviceToken: ServiceTokenFile? = nil
     ) {
         self.serviceToken = serviceToken
         self.publicKeyBytes = publicKey.map { Array($0.rawRepresentation) }
@@ -30,7 +30,7 @@ public struct AuthConfiguration: Sendable {
 
     /// The client interceptors for channels to peers: the service token, when configured.
     public var peerInterceptors: [any ClientInterceptor] {
-        serviceToken.map { [BearerCredentials(token: $0)] } ?? []
+        serviceToken.map { [BearerCredentials(tokenFile: $0)] } ?? []
     }
 
     /// The interceptors to give `ServiceRunner`: the auth interceptor, or none (with a warning

@@ -30,7 +30,7 @@ public struct AuthOptions: ParsableArguments, Sendable {
 
     @Option(help: ArgumentHelp(
         "A token (file with one line) this service sends on its calls to peers, e.g. a corporate token with customer.read "
-            + "for finance and metering (env QE_AUTH_SERVICE_TOKEN_FILE).",
+            + "for finance and metering; read again every few seconds, so a rotated token needs no restart (env QE_AUTH_SERVICE_TOKEN_FILE).",
         valueName: "path"))
     public var authServiceTokenFile: String?
 
@@ -77,13 +77,13 @@ public struct AuthOptions: ParsableArguments, Sendable {
                 throw AuthConfigurationError("\(keyPath.source): \(error.description)")
             }
         }
-        var serviceToken: String?
+        var serviceToken: ServiceTokenFile?
         if let tokenFile {
-            let text = (try? String(contentsOfFile: tokenFile.value, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let text, !text.isEmpty, !text.contains(where: \.isWhitespace) else {
-                throw AuthConfigurationError("\(tokenFile.source) '\(tokenFile.value)': expected a readable file holding one token")
+            do {
+                serviceToken = try ServiceTokenFile(path: tokenFile.value)
+            } catch {
+                throw AuthConfigurationError("\(tokenFile.source) \(error.description)")
             }
-            serviceToken = text
         }
         return AuthConfiguration(
             publicKey: publicKey, publicKeyPath: keyPath?.value, audience: audience?.value ?? Self.defaultAudience,
