@@ -57,6 +57,16 @@ final class OutageRPCOverSocketsTests: XCTestCase {
         XCTAssertEqual(all.first?.status, .restored)
         let byPremise = try await client.listOutages(.with { $0.premiseIDs = [OutageFixtures.premise(2)] }).outages
         XCTAssertEqual(byPremise.map(\.outageID), [reported.outageID])
+        // As many premise ids as the call accepts (1,000), the affected one last: the query
+        // must not grow with them into something SQLite refuses.
+        let thousand = (3..<1002).map(OutageFixtures.premise) + [OutageFixtures.premise(1)]
+        let byManyPremises = try await client.listOutages(.with { $0.premiseIDs = thousand }).outages
+        XCTAssertEqual(byManyPremises.map(\.outageID), [reported.outageID])
+        let none = try await client.listOutages(.with { $0.premiseIDs = Array(thousand.dropLast()) }).outages
+        XCTAssertEqual(none, [])
+        await XCTAssertStatus(.invalidArgument) {
+            _ = try await client.listOutages(.with { $0.premiseIDs = thousand + [OutageFixtures.premise(2)] })
+        }
         let fetched = try await client.getOutage(.with { $0.outageID = reported.outageID }).outage
         XCTAssertEqual(fetched, restored)
         await XCTAssertStatus(.notFound) { _ = try await client.getOutage(.with { $0.outageID = "OUT-" + String(repeating: "0", count: 26) }) }

@@ -87,9 +87,14 @@ extension OutageOperations {
         }
         try Check.batch(request.premiseIDs, prefix: "PRM", "premise_ids")
         if !request.premiseIDs.isEmpty {
+            // One JSON array parameter, not one `premises LIKE ?` per id: SQLite parses an
+            // OR chain as a tree one level deeper per term and refuses one of ~1,000 terms
+            // (SQLITE_MAX_EXPR_DEPTH), which the 1,000 ids this call accepts would reach. The
+            // ids were checked above (prefix + Crockford base32), so they need no escaping in
+            // JSON and hold no LIKE wildcards.
             conditions.add(
-                request.premiseIDs.map { _ in "premises LIKE ?" }.joined(separator: " OR "),
-                values: request.premiseIDs.map { .text("%\n\($0)\n%") })
+                "EXISTS (SELECT 1 FROM json_each(?) AS wanted WHERE outages.premises LIKE '%' || char(10) || wanted.value || char(10) || '%')",
+                .text("[" + request.premiseIDs.map { "\"\($0)\"" }.joined(separator: ",") + "]"))
         }
         if !request.faultAssetID.isEmpty {
             try Check.id(request.faultAssetID, prefix: "AST", "fault_asset_id")
