@@ -63,10 +63,11 @@ extension FanOut {
             if [.notFound, .permissionDenied, .unauthenticated].contains(RPCError(from: error).code) { overviewKeys?.forget(cacheKey) }
             throw error
         }
-        async let accountsSection = allAccounts(customerID: customerID, first: summary.accounts ?? ListCustomerAccountsResponse())
-        async let agreementsSection = allAgreements(customerID: customerID, first: summary.agreements ?? ListServiceAgreementsResponse())
-        async let premisesSection = allPremises(customerID: customerID, first: summary.premises ?? ListPremisesResponse())
-        let (accounts, agreements, premises) = await (accountsSection, agreementsSection, premisesSection)
+        let customers = clients.customer
+        async let accountsSection = wholeList(summary.accounts, customerID: customerID, customers.listCustomerAccounts)
+        async let agreementsSection = wholeList(summary.agreements, customerID: customerID, customers.listServiceAgreements)
+        async let premisesSection = wholeList(summary.premises, customerID: customerID, customers.listPremises)
+        let (accounts, agreements, premises) = await (accountsSection, agreementsSection, premisesSection.map(\.0))
         let keys = OverviewKeys(accounts: accounts.value?.0 ?? [], premises: premises.value ?? [])
         async let products = ProductLookup(clients: clients, call: call)
             .products(ids: agreements.value?.0.map(\.productID) ?? [], known: summary.agreementProducts)
@@ -111,45 +112,19 @@ extension FanOut {
 
     // MARK: The summary's lists, whole
 
-    private func allAccounts(customerID: String, first: ListCustomerAccountsResponse) async -> Section<([CustomerAccount], WithheldEntries)> {
+    /// A list of the customer's whose first page came inside the summary: that page, then the
+    /// rest from `list`, with what the separation policy left out summed over the pages.
+    private func wholeList<Request: CustomerListRequest, Page: CustomerListPage>(
+        _ first: Page?, customerID: String, _ list: @escaping @Sendable (Request, CallOptions) async throws -> Page
+    ) async -> Section<([Page.Item], WithheldEntries)> {
         await call.section(.customer) { options in
-            try await Paging.continuing(first: (first.accounts, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
-                let page = try await clients.customer.listCustomerAccounts(
-                    .with {
-                        $0.customerID = customerID
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.accounts, page.nextPageToken, page.withheldCount, page.withheldRule)
+            try await Paging.continuing(first: (first ?? Page()).asPage) { token in
+                var request = Request()
+                request.customerID = customerID
+                request.pageSize = 1000
+                request.pageToken = token
+                return try await list(request, options).asPage
             }
-        }
-    }
-
-    private func allAgreements(customerID: String, first: ListServiceAgreementsResponse) async -> Section<([ServiceAgreement], WithheldEntries)> {
-        await call.section(.customer) { options in
-            try await Paging.continuing(first: (first.agreements, first.nextPageToken, first.withheldCount, first.withheldRule)) { token in
-                let page = try await clients.customer.listServiceAgreements(
-                    .with {
-                        $0.customerID = customerID
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.agreements, page.nextPageToken, page.withheldCount, page.withheldRule)
-            }
-        }
-    }
-
-    private func allPremises(customerID: String, first: ListPremisesResponse) async -> Section<[Premise]> {
-        await call.section(.customer) { options in
-            try await Paging.continuing(first: (first.premises, first.nextPageToken, 0, "")) { token in
-                let page = try await clients.customer.listPremises(
-                    .with {
-                        $0.customerID = customerID
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.premises, page.nextPageToken, 0, "")
-            }.0
         }
     }
 
