@@ -51,20 +51,29 @@ extension FanOut {
         return await OverviewLookups(keys: keys, activity: activity, meterPoints: meterPoints, outages: outages)
     }
 
-    /// The open outages affecting any of the premises.
+    /// The open outages affecting any of the premises, each once. ListOutages takes at most
+    /// 1,000 premise ids, so a customer with more premises is asked for in chunks (one after
+    /// another: it is rare, and it keeps the mesh's load per overview bounded).
     private func openOutagesAffecting(premiseIDs: [String]) async -> Section<[OutageEvent]> {
         guard !premiseIDs.isEmpty else { return Section(value: [], status: SectionStatuses.ok(.outage)) }
         return await call.section(.outage) { options in
-            try await Paging.all { token in
-                let page = try await clients.outage.listOutages(
-                    .with {
-                        $0.openOnly = true
-                        $0.premiseIDs = premiseIDs
-                        $0.pageSize = 1000
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.outages, page.nextPageToken)
+            var outages: [OutageEvent] = []
+            var seen = Set<String>()
+            for chunk in Paging.chunks(premiseIDs) {
+                let found = try await Paging.all { token in
+                    let page = try await clients.outage.listOutages(
+                        .with {
+                            $0.openOnly = true
+                            $0.premiseIDs = chunk
+                            $0.pageSize = 1000
+                            $0.pageToken = token
+                        }, options: options)
+                    return (page.outages, page.nextPageToken)
+                }
+                // An outage at premises in two chunks is listed by both.
+                outages += found.filter { seen.insert($0.outageID).inserted }
             }
+            return outages
         }
     }
 
