@@ -33,7 +33,12 @@ extension FanOut {
         let agreementList = try await agreements
         let productIDs = agreementList.map(\.productID).uniqued()
         let products = try await call.essential(.customer) { options in
-            try await clients.customer.batchGetProducts(.with { $0.productIDs = productIDs }, options: options).products
+            var products: [Product] = []
+            // BatchGetProducts takes at most 1,000 ids.
+            for chunk in Paging.chunks(productIDs) {
+                products += try await clients.customer.batchGetProducts(.with { $0.productIDs = chunk }, options: options).products
+            }
+            return products
         }
         let tariffByProduct = Dictionary(
             products.filter { $0.pricingModel == .tariff }.map { ($0.productID, $0.tariffID) }, uniquingKeysWith: { first, _ in first })
