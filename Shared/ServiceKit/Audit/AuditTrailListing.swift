@@ -29,18 +29,10 @@ extension AuditTrail {
         }
         var conditions = Conditions()
         try Self.listFilter.apply(request.filter, to: &conditions)
-        if let range = request.timeRange {
-            try FieldCheck.timestamp(range.startTime, "time_range.start_time")
-            try FieldCheck.timestamp(range.endTime, "time_range.end_time")
-            if let start = range.startTime, let end = range.endTime, TimeColumns.nanoseconds(end) < TimeColumns.nanoseconds(start) {
-                throw Fail.invalid("time_range.end_time is before time_range.start_time")
-            }
-            if let start = range.startTime { conditions.add("record_ms >= ?", .integer(TimeColumns.milliseconds(start))) }
-            if let end = range.endTime { conditions.add("record_ms < ?", .integer(TimeColumns.milliseconds(end))) }
-        }
+        try conditions.addTimeRange(request.timeRange, column: "record_ms", field: "time_range")
         let page = try PageRequest(
             method: "ListAuditRecords",
-            fields: ["filter": request.filter, "order_by": request.orderBy, "time_range": Self.describe(request.timeRange)],
+            fields: ["filter": request.filter, "order_by": request.orderBy, "time_range": PageQuery.text(of: request.timeRange)],
             pageSize: request.pageSize, pageToken: request.pageToken, codec: pages)
         let result = try await store.read { [conditions] db in
             try page.read(db, select: "SELECT body, record_ms, id FROM audit_records", where: conditions, order: order, codec: pages) { row in
@@ -56,12 +48,5 @@ extension AuditTrail {
             $0.auditRecords = result.items
             $0.nextPageToken = result.nextPageToken
         }
-    }
-
-    /// The time range as page-token text: a token only resumes the same range.
-    private static func describe(_ range: TimeRange?) -> String {
-        guard let range else { return "" }
-        let text = { (time: Timestamp?) in time.map { "\($0.seconds).\($0.nanos)" } ?? "" }
-        return text(range.startTime) + ".." + text(range.endTime)
     }
 }

@@ -21,11 +21,11 @@ extension AssetOperations {
         var conditions = Conditions()
         conditions.add("asset_id = ?", .text(request.assetID))
         if request.kind != .unspecified { conditions.add("kind = ?", .integer(Int64(request.kind.rawValue))) }
-        try Self.addTimeRange(request.timeRange, column: "perform_ms", field: "time_range", to: &conditions)
+        try conditions.addTimeRange(request.timeRange, column: "perform_ms", field: "time_range")
         let order = KeysetOrder(column: "perform_ms", isInteger: true, descending: true)
         let page = try PageRequest(
             method: "ListMaintenanceRecords",
-            fields: ["asset_id": request.assetID, "kind": String(request.kind.rawValue), "time_range": Self.describe(request.timeRange)],
+            fields: ["asset_id": request.assetID, "kind": String(request.kind.rawValue), "time_range": PageQuery.text(of: request.timeRange)],
             pageSize: request.pageSize, pageToken: request.pageToken, codec: pages)
         let result = try await store.read { [conditions] db in
             _ = try AssetRows.require(request.assetID, db)
@@ -71,22 +71,5 @@ extension AssetOperations {
             $0.due = result.items
             $0.nextPageToken = result.nextPageToken
         }
-    }
-
-    static func addTimeRange(_ range: TimeRange?, column: String, field: String, to conditions: inout Conditions) throws(RPCError) {
-        guard let range else { return }
-        try Check.timestamp(range.startTime, "\(field).start_time")
-        try Check.timestamp(range.endTime, "\(field).end_time")
-        if let start = range.startTime, let end = range.endTime, end < start {
-            throw Fail.invalid("\(field).end_time is before \(field).start_time")
-        }
-        if let start = range.startTime { conditions.add("\(column) >= ?", .integer(TimeColumns.milliseconds(start))) }
-        if let end = range.endTime { conditions.add("\(column) < ?", .integer(TimeColumns.milliseconds(end))) }
-    }
-
-    static func describe(_ range: TimeRange?) -> String {
-        guard let range else { return "" }
-        let text = { (time: Timestamp?) in time.map { "\($0.seconds).\($0.nanos)" } ?? "" }
-        return text(range.startTime) + ".." + text(range.endTime)
     }
 }
