@@ -333,7 +333,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "GatewayAPI", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
+                "GatewayAPI", "GatewayCore", "ProtoRuntime", "RPCCore", "ServiceKit", "Transport",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Services/Gateway/GatewayHTTP"),

@@ -17,19 +17,15 @@ struct MeterPointLookup: Sendable {
     private func list(ids: [String], select: @escaping @Sendable (inout ListMeterPointsRequest, [String]) -> Void) async -> Section<[MeterPoint]> {
         let unique = ids.uniqued()
         return await call.section(.metering) { options in
-            var meterPoints: [MeterPoint] = []
-            for chunk in Paging.chunks(unique) {
-                meterPoints += try await Paging.all { token in
-                    let page = try await clients.metering.listMeterPoints(
-                        .with {
-                            select(&$0, chunk)
-                            $0.pageSize = 1000
-                            $0.pageToken = token
-                        }, options: options)
-                    return (page.meterPoints, page.nextPageToken)
-                }
+            try await Paging.all(chunking: unique) { chunk, token in
+                let page = try await clients.metering.listMeterPoints(
+                    .with {
+                        select(&$0, chunk)
+                        $0.pageSize = 1000
+                        $0.pageToken = token
+                    }, options: options)
+                return (page.meterPoints, page.nextPageToken)
             }
-            return meterPoints
         }
     }
 }

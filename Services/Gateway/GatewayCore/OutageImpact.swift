@@ -98,20 +98,16 @@ extension FanOut {
 
     private func activeAccounts(premiseIDs: [String]) async -> Section<[CustomerAccount]> {
         await call.section(.customer) { options in
-            var accounts: [CustomerAccount] = []
-            for chunk in Paging.chunks(premiseIDs) {
-                accounts += try await Paging.all { token in
-                    let page = try await clients.customer.listCustomerAccounts(
-                        .with {
-                            $0.premiseIDs = chunk
-                            $0.filter = "status = ACTIVE"
-                            $0.pageSize = 1000
-                            $0.pageToken = token
-                        }, options: options)
-                    return (page.accounts, page.nextPageToken)
-                }
+            try await Paging.all(chunking: premiseIDs) { chunk, token in
+                let page = try await clients.customer.listCustomerAccounts(
+                    .with {
+                        $0.premiseIDs = chunk
+                        $0.filter = "status = ACTIVE"
+                        $0.pageSize = 1000
+                        $0.pageToken = token
+                    }, options: options)
+                return (page.accounts, page.nextPageToken)
             }
-            return accounts
         }
     }
 

@@ -57,23 +57,19 @@ extension FanOut {
     private func openOutagesAffecting(premiseIDs: [String]) async -> Section<[OutageEvent]> {
         guard !premiseIDs.isEmpty else { return Section(value: [], status: SectionStatuses.ok(.outage)) }
         return await call.section(.outage) { options in
-            var outages: [OutageEvent] = []
-            var seen = Set<String>()
-            for chunk in Paging.chunks(premiseIDs) {
-                let found = try await Paging.all { token in
-                    let page = try await clients.outage.listOutages(
-                        .with {
-                            $0.openOnly = true
-                            $0.premiseIDs = chunk
-                            $0.pageSize = 1000
-                            $0.pageToken = token
-                        }, options: options)
-                    return (page.outages, page.nextPageToken)
-                }
-                // An outage at premises in two chunks is listed by both.
-                outages += found.filter { seen.insert($0.outageID).inserted }
+            let outages = try await Paging.all(chunking: premiseIDs) { chunk, token in
+                let page = try await clients.outage.listOutages(
+                    .with {
+                        $0.openOnly = true
+                        $0.premiseIDs = chunk
+                        $0.pageSize = 1000
+                        $0.pageToken = token
+                    }, options: options)
+                return (page.outages, page.nextPageToken)
             }
-            return outages
+            // An outage at premises in two chunks is listed by both.
+            var seen = Set<String>()
+            return outages.filter { seen.insert($0.outageID).inserted }
         }
     }
 

@@ -1,4 +1,5 @@
 import GatewayAPI
+import GatewayCore
 import NIOHTTP1
 import ProtoRuntime
 import RPCCore
@@ -89,7 +90,7 @@ public final class JSONFront: AdminAPI {
 
     static func forwarded(_ headers: HTTPHeaders) -> Metadata {
         var metadata = Metadata()
-        for key in ["authorization", "x-request-id", "traceparent", "tracestate"] {
+        for key in ForwardedMetadata.forwardedKeys {
             for value in headers[key] { metadata.add(key, value) }
         }
         return metadata
