@@ -16,11 +16,10 @@ public struct AdminRequest: Sendable {
 
     public init(method: HTTPMethod, uri: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], grpcPort: Int? = nil) {
         self.method = method
-        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        path = parts.first.map(String.init) ?? uri
-        query = parts.count > 1
-            ? (URLComponents(string: "?" + parts[1])?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
-            : []
+        path = Self.path(of: uri)
+        query = uri.firstIndex(of: "?").map { mark in
+            (URLComponents(string: String(uri[mark...]))?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        } ?? []
         self.headers = headers
         self.body = body
         self.grpcPort = grpcPort
@@ -31,7 +30,7 @@ extension AdminRequest {
     /// The path of a request target: everything before the first "?" (without parsing the
     /// query, for the handler's look at a request head).
     static func path(of uri: String) -> String {
-        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
     }
 }
 
